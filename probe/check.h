@@ -1,0 +1,40 @@
+/*
+ * Running checks: each kind of target has its runner, which turns one
+ * configured check into results in the report.
+ */
+#ifndef CP_CHECK_H
+#define CP_CHECK_H
+
+#include <stdint.h>
+
+struct cp_check;
+struct cp_config;
+struct cp_loader;
+struct cp_report;
+
+/* What every check of a run shares. */
+struct cp_run_params {
+	int64_t now;       /* the evaluation time */
+	unsigned want;     /* fields the outputs need (enum cp_want) */
+};
+
+/* Scratch shared by the checks of one run. */
+struct cp_run_ctx {
+	const struct cp_run_params *params;
+	struct cp_loader *loader;  /* file buffers, reused from file to file */
+	struct cp_report *rep;     /* where results go */
+};
+
+/* A PATH or GLOB check: one result per file. -1 only when memory runs
+ * out; every other problem is a result. */
+int cp_check_files(const struct cp_check *, struct cp_run_ctx *);
+
+/* Every check of the configuration, in order. -1 when memory runs out. */
+int cp_run(const struct cp_config *, const struct cp_run_params *,
+    struct cp_report *);
+
+/* The configuration's errors as UNKNOWN results, so that every output
+ * shows them where the user looks. */
+int cp_report_config_errors(struct cp_report *, const struct cp_config *);
+
+#endif

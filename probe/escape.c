@@ -1,0 +1,98 @@
+/* One escaping policy for every byte that comes from outside. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "escape.h"
+
+/*
+ * Length of the valid, printable UTF-8 sequence at `p` (at most `n` bytes
+ * available), or 0 if the byte at `p` must be escaped. Overlong forms,
+ * surrogates and code points past U+10FFFF are invalid.
+ */
+static size_t
+printable_len(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return (p[0] >= 0x20 && p[0] != 0x7f && p[0] != '\\') ? 1 : 0;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	/* C1 controls: some terminals take U+009B as CSI. */
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	return len;
+}
+
+int
+cp_escape(struct cp_buf *out, const char *in, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, n;
+	char hex[5];
+
+	while (i < len) {
+		n = printable_len(p + i, len - i);
+		if (n > 0) {
+			if (cp_buf_add(out, p + i, n) == -1)
+				return -1;
+			i += n;
+			continue;
+		}
+		if (p[i] == '\\')
+			memcpy(hex, "\\\\", 3);
+		else
+			snprintf(hex, sizeof(hex), "\\x%02x", p[i]);
+		if (cp_buf_addstr(out, hex) == -1)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+char *
+cp_escape_dup(const char *in, size_t len)
+{
+	struct cp_buf b;
+
+	cp_buf_init(&b, (size_t)-1 / 8);
+	if (cp_escape(&b, in, len) == -1) {
+		cp_buf_free(&b);
+		return NULL;
+	}
+	return cp_buf_take(&b);
+}
+
+int
+cp_escape_is_clean(const char *in, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = printable_len(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}

@@ -1,0 +1,74 @@
+/* Expiry decisions: X509_cmp_time decides, to the second. */
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "expiry.h"
+#include "timeconv.h"
+
+int
+cp_dates_due(enum cp_dates d)
+{
+	return d == CP_DATES_WARN || d == CP_DATES_CRIT ||
+	    d == CP_DATES_EXPIRED || d == CP_DATES_NOT_YET;
+}
+
+/* X509_cmp_time against now + span: <0 within, >0 beyond, 0 unreadable. */
+static int
+cmp_at(const ASN1_TIME *t, int64_t now, int64_t span)
+{
+	time_t when = (time_t)(now + span);
+
+	return X509_cmp_time(t, &when);
+}
+
+static void
+set(struct cp_validity *v, enum cp_state s, enum cp_dates d)
+{
+	v->state = s;
+	v->dates = d;
+}
+
+void
+cp_expiry_eval(const ASN1_TIME *nb, const ASN1_TIME *na,
+    const struct cp_limits *lim, struct cp_validity *v)
+{
+	int64_t warn, crit, far;
+	int c;
+
+	v->not_before = v->not_after = v->days_left = 0;
+	if (cp_time_from_asn1(nb, &v->not_before) == -1 ||
+	    cp_time_from_asn1(na, &v->not_after) == -1) {
+		set(v, CP_UNKNOWN, CP_DATES_UNREADABLE);
+		return;
+	}
+	v->days_left = cp_floor_div(v->not_after - lim->now, 86400);
+	warn = cp_threshold_seconds(&lim->warn, v->not_after - v->not_before);
+	crit = cp_threshold_seconds(&lim->crit, v->not_after - v->not_before);
+	far = warn > crit ? warn : crit;
+
+	/* Most certificates are far from expiry: one comparison settles
+	 * notAfter for them, since now + far is not before now. */
+	if ((c = cmp_at(na, lim->now, far)) == 0)
+		goto unreadable;
+	if (c > 0)
+		set(v, CP_OK, CP_DATES_OK);
+	else if ((c = cmp_at(na, lim->now, 0)) < 0)
+		set(v, CP_CRITICAL, CP_DATES_EXPIRED);
+	else if (cmp_at(na, lim->now, crit) < 0)
+		set(v, CP_CRITICAL, CP_DATES_CRIT);
+	else
+		set(v, CP_WARNING, CP_DATES_WARN);
+	if (c == 0)
+		goto unreadable;
+
+	/* notBefore after now: not valid yet. X509_cmp_time is "<=", so a
+	 * certificate whose notBefore is exactly now is valid. */
+	if ((c = cmp_at(nb, lim->now, 0)) == 0)
+		goto unreadable;
+	if (c > 0 && v->dates != CP_DATES_EXPIRED)
+		set(v, CP_CRITICAL, CP_DATES_NOT_YET);
+	return;
+unreadable:
+	set(v, CP_UNKNOWN, CP_DATES_UNREADABLE);
+}

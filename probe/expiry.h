@@ -1,0 +1,51 @@
+/*
+ * The expiry decision for one certificate (SPEC section 3).
+ *
+ * A certificate is within D days when X509_cmp_time(notAfter, now + D)
+ * is negative, exactly `openssl x509 -checkend`; X509_cmp_time returning
+ * 0 means OpenSSL cannot read the time, which is UNKNOWN, never fine.
+ */
+#ifndef CP_EXPIRY_H
+#define CP_EXPIRY_H
+
+#include <stdint.h>
+
+#include <openssl/asn1.h>
+
+#include "state.h"
+#include "threshold.h"
+
+/* What every certificate is compared with. */
+struct cp_limits {
+	int64_t now;               /* the evaluation time (--now or the clock) */
+	struct cp_threshold warn;  /* WARNING within this span of notAfter */
+	struct cp_threshold crit;  /* CRITICAL within this span */
+};
+
+/* Why a certificate has its state, for the words a report uses. */
+enum cp_dates {
+	CP_DATES_OK,          /* valid beyond warn */
+	CP_DATES_WARN,        /* within warn */
+	CP_DATES_CRIT,        /* within crit */
+	CP_DATES_EXPIRED,     /* notAfter is now or past */
+	CP_DATES_NOT_YET,     /* notBefore is in the future */
+	CP_DATES_UNREADABLE,  /* OpenSSL cannot read a time */
+};
+
+struct cp_validity {
+	enum cp_state state;
+	enum cp_dates dates;
+	int64_t not_before;   /* Unix seconds; 0 when unreadable */
+	int64_t not_after;    /* Unix seconds; 0 when unreadable */
+	int64_t days_left;    /* floor((notAfter - now) / 86400) */
+};
+
+/* Decides the state of the window [notBefore, notAfter] under `lim`. */
+void cp_expiry_eval(const ASN1_TIME *not_before, const ASN1_TIME *not_after,
+    const struct cp_limits *lim, struct cp_validity *out);
+
+/* Whether the dates alone make the certificate due (warn, crit, expired,
+ * not yet valid): what checkssl lists and what triggers renewal. */
+int cp_dates_due(enum cp_dates);
+
+#endif

@@ -1,0 +1,235 @@
+/* The shared pipeline of the programs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "check.h"
+#include "escape.h"
+#include "frontend.h"
+#include "result.h"
+#include "timeconv.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/certprobe/certprobe.conf"
+
+int
+cp_fe_usage_error(const char *prog, const char *usage, const char *msg)
+{
+	fprintf(stderr, "%s: %s\nUsage: %s\nTry '%s --help' for more.\n",
+	    prog, msg, usage, prog);
+	return CP_EXIT_USAGE;
+}
+
+int
+cp_fe_now(const char *prog, const struct cp_cli *cli, int64_t *now)
+{
+	const char *env = getenv("CERTPROBE_NOW");
+
+	if (cli->have_now) {
+		*now = cli->now;
+		return 0;
+	}
+	if (env != NULL && *env != '\0') {
+		if (cp_time_parse_when(env, now) == 0)
+			return 0;
+		fprintf(stderr, "%s: CERTPROBE_NOW: not @EPOCH or "
+		    "YYYY-MM-DD[THH:MM:SS]Z\n", prog);
+		return -1;
+	}
+	*now = (int64_t)time(NULL);
+	return 0;
+}
+
+/* Prints the configuration's errors to stderr, escaped. */
+static void
+print_diags(const char *prog, const struct cp_config *cfg, const char *tail)
+{
+	char *origin, *msg;
+	size_t i;
+
+	for (i = 0; i < cfg->ndiags; i++) {
+		const struct cp_diag *d = &cfg->diags[i];
+
+		origin = d->origin ? cp_escape_dup(d->origin,
+		    strlen(d->origin)) : NULL;
+		msg = cp_escape_dup(d->msg, strlen(d->msg));
+		fprintf(stderr, "%s: %s%s%s%s\n", prog, origin ? origin : "",
+		    origin ? ": " : "", msg ? msg : "(out of memory)", tail);
+		free(origin);
+		free(msg);
+	}
+}
+
+/* checks.d beside the configuration file, when -D does not say. */
+static char *
+checks_dir_beside(const char *config)
+{
+	const char *slash = strrchr(config, '/');
+	struct cp_buf b;
+
+	cp_buf_init(&b, 1 << 16);
+	if (slash != NULL)
+		cp_buf_add(&b, config, (size_t)(slash - config) + 1);
+	if (cp_buf_addstr(&b, "checks.d") == -1) {
+		cp_buf_free(&b);
+		return NULL;
+	}
+	return cp_buf_take(&b);
+}
+
+/* The configured checks give way to the command line's targets; the
+ * configuration still supplies defaults and globals. */
+static int
+use_targets(const char *prog, const struct cp_cli *cli, struct cp_config *cfg)
+{
+	char err[CP_ERROR_MAX];
+	size_t before;
+	int i;
+
+	print_diags(prog, cfg, " (ignored: targets given)");
+	cp_config_drop_checks(cfg);
+	for (i = 0; i < cli->ntargets; i++) {
+		before = cfg->ndiags;
+		if (cp_config_add_target(cfg, cli->targets[i],
+		    "command line") == -1)
+			return -1;
+		if (cfg->ndiags > before) {
+			snprintf(err, sizeof(err), "%s",
+			    cfg->diags[cfg->ndiags - 1].msg);
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return CP_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/*
+ * With no configuration anywhere, certprobe still shows a real report:
+ * the trust store OpenSSL uses, with a long horizon.
+ */
+static int
+use_builtin(const char *prog, struct cp_config *cfg)
+{
+	const struct cp_option *warn = cp_option_find("warn");
+	const char *store = X509_get_default_cert_file();
+	char err[CP_ERROR_MAX];
+	struct cp_buf target;
+	int rc = -1;
+
+	cp_buf_init(&target, 1 << 16);
+	if (cp_buf_printf(&target, "file:%s", store) == -1 ||
+	    cp_option_set(warn, "365", &cfg->defaults, &cfg->g, err,
+	    sizeof(err)) == -1 ||
+	    cp_config_add_target(cfg, target.data, "built-in default") == -1)
+		goto out;
+	fprintf(stderr, "%s: no configuration at %s; checking the system's "
+	    "trust store %s (warn=365) as an example\n", prog, cfg->main_path,
+	    store);
+	rc = 0;
+out:
+	cp_buf_free(&target);
+	return rc;
+}
+
+int
+cp_fe_load(const char *prog, const struct cp_cli *cli, int builtin,
+    struct cp_config *cfg)
+{
+	struct cp_config_paths paths;
+	const char *env = getenv("CERTPROBE_CONFIG");
+	char *dir = NULL;
+	int rc = -1;
+
+	memset(&paths, 0, sizeof(paths));
+	paths.main = DEFAULT_CONFIG;
+	if (cli->config != NULL || (env != NULL && *env != '\0')) {
+		paths.main = cli->config ? cli->config : env;
+		paths.main_required = 1;
+	}
+	paths.checks_dir = cli->checks_dir;
+	paths.dir_required = cli->checks_dir != NULL;
+	if (paths.checks_dir == NULL &&
+	    (paths.checks_dir = dir = checks_dir_beside(paths.main)) == NULL)
+		goto out;
+	if (cp_config_load(cfg, &paths) == -1)
+		goto out;
+	if (cli->ntargets > 0)
+		rc = use_targets(prog, cli, cfg);
+	else if (builtin && !cfg->found && !cli->check_config)
+		rc = use_builtin(prog, cfg);
+	else
+		rc = 0;
+	if (rc == 0 && cp_config_override(cfg, &cli->ovr) == -1)
+		rc = -1;
+out:
+	free(dir);
+	if (rc == -1)
+		fprintf(stderr, "%s: out of memory\n", prog);
+	return rc == -1 ? CP_EXIT_USAGE : rc;
+}
+
+int
+cp_fe_check_config(const char *prog, const struct cp_config *cfg)
+{
+	print_diags(prog, cfg, "");
+	if (!cfg->found) {
+		printf("%s: no configuration at %s\n", prog, cfg->main_path);
+		return cfg->ndiags > 0 ? CP_EXIT_USAGE : 0;
+	}
+	if (cfg->ndiags > 0) {
+		printf("%s: %zu error%s; %zu valid check%s would run\n", prog,
+		    cfg->ndiags, cfg->ndiags == 1 ? "" : "s", cfg->nchecks,
+		    cfg->nchecks == 1 ? "" : "s");
+		return CP_EXIT_USAGE;
+	}
+	printf("%s: configuration OK: %zu check%s\n", prog, cfg->nchecks,
+	    cfg->nchecks == 1 ? "" : "s");
+	return 0;
+}
+
+/* Writes the report in the chosen format. */
+static int
+write_report(enum cp_format format, const struct cp_report *rep,
+    const struct cp_cli *cli)
+{
+	struct cp_output_opts o = { cli->quiet, cli->verbose };
+
+	switch (format) {
+	case CP_FMT_DIGEST:
+		return cp_out_digest(stdout, rep, &o);
+	default:
+		return cp_out_text(stdout, rep, &o);
+	}
+}
+
+int
+cp_fe_run(const char *prog, const struct cp_cli *cli,
+    const struct cp_config *cfg, enum cp_format format, int64_t now)
+{
+	struct cp_run_params params;
+	struct cp_report rep;
+	int rc = CP_EXIT_USAGE;
+
+	params.now = now;
+	params.want = cp_format_wants(format);
+	cp_report_init(&rep, now);
+	if ((cli->ntargets == 0 && cp_report_config_errors(&rep, cfg) == -1) ||
+	    cp_run(cfg, &params, &rep) == -1) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	if (write_report(format, &rep, cli) == -1 || fflush(stdout) == EOF) {
+		fprintf(stderr, "%s: cannot write the report: %s\n", prog,
+		    strerror(errno));
+		goto out;
+	}
+	rc = (int)rep.state;
+out:
+	cp_report_free(&rep);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * Outputs: the only code that writes results (SPEC section 5). Each reads
+ * the report and escapes everything that came from outside.
+ */
+#ifndef CP_OUTPUT_H
+#define CP_OUTPUT_H
+
+#include <stdio.h>
+
+struct cp_report;
+struct cp_cert;
+
+enum cp_format {
+	CP_FMT_TEXT,
+	CP_FMT_DIGEST,
+	CP_FMT_NAGIOS,
+	CP_FMT_JSON,
+	CP_FMT_PROMETHEUS,
+};
+
+struct cp_output_opts {
+	int quiet;         /* text: only rows that are not OK */
+	int verbose;       /* more detail where the format has room */
+};
+
+/* Parses a --format name. 0, or -1 if unknown. */
+int cp_format_parse(const char *, enum cp_format *);
+const char *cp_format_name(enum cp_format);
+/* The certificate fields (enum cp_want) a format prints. */
+unsigned cp_format_wants(enum cp_format);
+
+/* One row per certificate, soonest first, failures after. */
+int cp_out_text(FILE *, const struct cp_report *, const struct cp_output_opts *);
+
+/* Whether a digest would say anything: something due or failed. */
+int cp_digest_has_news(const struct cp_report *);
+/* The digest: nothing at all when there is no news. */
+int cp_out_digest(FILE *, const struct cp_report *, const struct cp_output_opts *);
+
+/*
+ * Rows of a report in the order outputs list them: certificates by
+ * notAfter, soonest first, then failures, each in report order.
+ */
+struct cp_row {
+	size_t result;     /* index in the report */
+	long cert;         /* index in the result's certificates; -1: failure */
+};
+struct cp_row *cp_rows_sorted(const struct cp_report *, size_t *n);
+
+/* Words for when a certificate is due: "6 days", "expired 2 days ago". */
+void cp_when_text(const struct cp_report *, const struct cp_cert *c,
+    char *out, size_t outlen);
+
+#endif

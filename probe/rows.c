@@ -1,0 +1,103 @@
+/* Shared by the outputs: the order of rows and the words for dates. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "result.h"
+#include "timeconv.h"
+
+/* Sort key: certificates by notAfter, failures last, then report order. */
+struct keyed {
+	struct cp_row row;
+	int failure;
+	int64_t when;
+	size_t seq;
+};
+
+static int
+cmp_keyed(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+
+	if (a->failure != b->failure)
+		return a->failure - b->failure;
+	if (a->when != b->when)
+		return a->when < b->when ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+struct cp_row *
+cp_rows_sorted(const struct cp_report *rep, size_t *count)
+{
+	struct keyed *k;
+	struct cp_row *rows;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < rep->n; i++)
+		n += rep->results[i].ncerts + (rep->results[i].error != NULL);
+	if ((k = calloc(n + 1, sizeof(*k))) == NULL)
+		return NULL;
+	for (i = 0, n = 0; i < rep->n; i++) {
+		const struct cp_result *r = &rep->results[i];
+
+		for (j = 0; j < r->ncerts; j++, n++) {
+			k[n].row.result = i;
+			k[n].row.cert = (long)j;
+			k[n].when = r->certs[j].v.not_after;
+			k[n].seq = n;
+		}
+		if (r->error != NULL) {
+			k[n].row.result = i;
+			k[n].row.cert = -1;
+			k[n].failure = 1;
+			k[n].seq = n;
+			n++;
+		}
+	}
+	qsort(k, n, sizeof(*k), cmp_keyed);
+	if ((rows = calloc(n + 1, sizeof(*rows))) != NULL) {
+		for (i = 0; i < n; i++)
+			rows[i] = k[i].row;
+		*count = n;
+	}
+	free(k);
+	return rows;
+}
+
+static const char *
+plural(int64_t n)
+{
+	return (n == 1 || n == -1) ? "" : "s";
+}
+
+void
+cp_when_text(const struct cp_report *rep, const struct cp_cert *c, char *out,
+    size_t outlen)
+{
+	char date[CP_TIME_TEXT_MAX];
+	int64_t ago;
+
+	switch (c->v.dates) {
+	case CP_DATES_EXPIRED:
+		ago = cp_floor_div(rep->now - c->v.not_after, 86400);
+		if (ago == 0)
+			snprintf(out, outlen, "expired today");
+		else
+			snprintf(out, outlen, "expired %lld day%s ago",
+			    (long long)ago, plural(ago));
+		break;
+	case CP_DATES_NOT_YET:
+		cp_time_format_openssl(c->v.not_before, date);
+		snprintf(out, outlen, "not valid before %s", date);
+		break;
+	case CP_DATES_UNREADABLE:
+		snprintf(out, outlen, "time cannot be read");
+		break;
+	default:
+		snprintf(out, outlen, "%lld day%s", (long long)c->v.days_left,
+		    plural(c->v.days_left));
+		break;
+	}
+}
