@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include "cert.h"
+#include "timeconv.h"
 
 const char *
 cp_position_name(enum cp_position p)
@@ -129,11 +130,14 @@ cp_cert_build(const struct cp_der_cert *d, const struct cp_limits *lim,
 	cp_expiry_eval(&d->not_before, &d->not_after, lim, &c->v);
 	if (c->v.dates == CP_DATES_UNREADABLE) {
 		/* Name the unreadable time: whichever OpenSSL refuses. */
-		const ASN1_TIME *t = X509_cmp_time(&d->not_after, NULL) == 0 ?
-		    &d->not_after : &d->not_before;
+		int64_t ignored;
+		const ASN1_TIME *t = cp_time_from_asn1(&d->not_after,
+		    &ignored) == -1 ? &d->not_after : &d->not_before;
 
 		if ((c->bad_time = dupmem(t->data, (size_t)t->length)) == NULL)
 			return -1;
 	}
+	if ((want & CP_WANT_SUBJECT_IF_DUE) && cp_dates_due(c->v.dates))
+		want |= CP_WANT_SUBJECT;
 	return fill_wanted(d, want, c);
 }

@@ -17,6 +17,7 @@ enum cp_want {
 	CP_WANT_ISSUER = 1 << 1,
 	CP_WANT_SERIAL = 1 << 2,
 	CP_WANT_SHA256 = 1 << 3,
+	CP_WANT_SUBJECT_IF_DUE = 1 << 4,  /* the subject of due ones only */
 };
 
 /* Where a certificate sits in what was served or read. */

@@ -13,12 +13,21 @@ cp_dates_due(enum cp_dates d)
 	    d == CP_DATES_EXPIRED || d == CP_DATES_NOT_YET;
 }
 
-/* X509_cmp_time against now + span: <0 within, >0 beyond, 0 unreadable. */
+/* The last second an ASN.1 time can hold: 9999-12-31T23:59:59Z. */
+#define ASN1_TIME_LAST ((int64_t)253402300799)
+
+/*
+ * X509_cmp_time against now + span: <0 within, >0 beyond, 0 unreadable.
+ * X509_cmp_time cannot represent a comparison time past the year 9999;
+ * every readable time is at or before it, so it is within.
+ */
 static int
 cmp_at(const ASN1_TIME *t, int64_t now, int64_t span)
 {
 	time_t when = (time_t)(now + span);
 
+	if (now + span > ASN1_TIME_LAST)
+		return -1;
 	return X509_cmp_time(t, &when);
 }
 

@@ -10,7 +10,7 @@ static const struct {
 	unsigned want;      /* certificate fields the format prints */
 } formats[] = {
 	{ "text", CP_FMT_TEXT, CP_WANT_SUBJECT },
-	{ "digest", CP_FMT_DIGEST, 0 },
+	{ "digest", CP_FMT_DIGEST, CP_WANT_SUBJECT_IF_DUE },
 	{ "nagios", CP_FMT_NAGIOS, CP_WANT_SUBJECT },
 	{ "json", CP_FMT_JSON, CP_WANT_SUBJECT | CP_WANT_ISSUER |
 	    CP_WANT_SERIAL | CP_WANT_SHA256 },

@@ -88,6 +88,15 @@ section(FILE *f, const struct cp_report *rep, const struct cp_row *rows,
 			continue;
 		}
 		c = &r->certs[rows[i].cert];
+		if (r->ncerts > 1 && c->subject != NULL) {
+			/* In a bundle, the line must say which one is due. */
+			cp_buf_reset(b);
+			if (cp_buf_addc(b, '(') == -1 || cp_escape(b, c->subject,
+			    strlen(c->subject)) == -1 || cp_buf_addstr(b, ") ")
+			    == -1)
+				return -1;
+			fprintf(f, "%s", b->data);
+		}
 		cp_time_format_openssl(c->v.not_after, date);
 		cp_when_text(rep, c, when, sizeof(when));
 		fprintf(f, "%s (%s)\n", date, when);

@@ -106,11 +106,11 @@ print_summary(FILE *f, const struct cp_report *rep)
 			count[r->certs[j].v.state]++;
 		failed += r->error != NULL;
 	}
-	fprintf(f, "%s: %zu certificate%s in %zu result%s: %zu critical, "
-	    "%zu warning, %zu unknown, %zu ok; %zu failure%s\n",
-	    cp_state_name(rep->state), certs, certs == 1 ? "" : "s", rep->n,
-	    rep->n == 1 ? "" : "s", count[CP_CRITICAL], count[CP_WARNING],
-	    count[CP_UNKNOWN], count[CP_OK], failed, failed == 1 ? "" : "s");
+	fprintf(f, "%s: %zu critical, %zu warning, %zu unknown, %zu ok of %zu "
+	    "certificate%s; %zu check%s failed\n", cp_state_name(rep->state),
+	    count[CP_CRITICAL], count[CP_WARNING], count[CP_UNKNOWN],
+	    count[CP_OK], certs, certs == 1 ? "" : "s", failed,
+	    failed == 1 ? "" : "s");
 }
 
 int

@@ -1,0 +1,127 @@
+#!/bin/sh
+# Every certificate format of SPEC section 4 reads to the same dates that
+# openssl prints, and key= catches a certificate that does not match.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+NOW=1780000000
+# A CA, an intermediate and a leaf, each with its own window.
+"$MKCERT" -k "$T/ca.key" -s "/CN=Test Root" --ca -o "$T/ca.pem" \
+    --not-before @$((NOW - 86400)) --not-after @$((NOW + 3650 * 86400))
+"$MKCERT" -k "$T/int.key" -s "/CN=Test Intermediate" --ca --ca-key "$T/ca.key" \
+    --ca-cert "$T/ca.pem" -o "$T/int.pem" \
+    --not-before @$((NOW - 86400)) --not-after @$((NOW + 20 * 86400))
+"$MKCERT" -k "$T/leaf.key" -s "/CN=www.example.com" --ca-key "$T/int.key" \
+    --ca-cert "$T/int.pem" -o "$T/leaf.pem" \
+    --not-before @$((NOW - 86400)) --not-after @$((NOW + 60 * 86400))
+LEAF_END=$(enddate "$T/leaf.pem")
+INT_END=$(enddate "$T/int.pem")
+cat "$T/leaf.pem" "$T/int.pem" >"$T/chain.pem"
+
+# Runs certprobe on one file; the rows must show both dates or one.
+rows() {
+    run "$CERTPROBE" --now @$NOW "$@"
+}
+
+rows "$T/leaf.pem"
+expect_out "OK           60  $LEAF_END" "PEM: one certificate, its notAfter"
+expect_out "CN = www.example.com" "PEM: subject shown"
+
+rows "$T/chain.pem"
+expect_out "WARNING      20  $INT_END" "PEM chain: the intermediate counts"
+expect_out "OK           60  $LEAF_END" "PEM chain: and the leaf"
+expect_rc 1 "PEM chain: worst of both"
+
+cat "$T/leaf.key" "$T/leaf.pem" "$T/int.key" "$T/int.pem" >"$T/keys-beside.pem"
+rows "$T/keys-beside.pem"
+check "PEM with keys beside: two certificates, keys skipped" test "$(count_out "$T/keys-beside.pem")" = 2
+expect_no_out "PRIVATE" "no key material in the output"
+
+sed 's/$/\r/' "$T/chain.pem" >"$T/crlf.pem"
+rows "$T/crlf.pem"
+check "PEM with CRLF line ends" test "$(count_out "$T/crlf.pem")" = 2
+
+{ echo "subject=CN = www.example.com"; echo "issuer=CN = Test Intermediate"; cat "$T/leaf.pem"; } >"$T/bag.pem"
+rows "$T/bag.pem"
+expect_out "OK           60  $LEAF_END" "PEM with bag attributes before the block"
+
+openssl x509 -in "$T/leaf.pem" -trustout -addtrust serverAuth -out "$T/trusted.pem"
+rows "$T/trusted.pem"
+expect_out "OK           60  $LEAF_END" "TRUSTED CERTIFICATE block"
+
+openssl x509 -in "$T/leaf.pem" -outform DER -out "$T/leaf.der"
+rows "$T/leaf.der"
+expect_out "OK           60  $LEAF_END" "DER certificate"
+[ "$(enddate "$T/leaf.der" DER)" = "$LEAF_END" ] && ok "openssl agrees on the DER date" || not_ok "openssl agrees on the DER date"
+
+openssl crl2pkcs7 -nocrl -certfile "$T/chain.pem" -out "$T/chain.p7b"
+rows "$T/chain.p7b"
+expect_out "WARNING      20  $INT_END" "PKCS#7 PEM: intermediate"
+expect_out "OK           60  $LEAF_END" "PKCS#7 PEM: leaf"
+openssl crl2pkcs7 -nocrl -certfile "$T/chain.pem" -outform DER -out "$T/chain.p7d"
+rows "$T/chain.p7d"
+check "PKCS#7 DER: both certificates" test "$(count_out "$T/chain.p7d")" = 2
+
+# PKCS#12 needs its password from password_file=, beside the file.
+echo "s3cret pass" >"$T/p12.pass"
+openssl pkcs12 -export -in "$T/leaf.pem" -inkey "$T/leaf.key" -certfile "$T/int.pem" \
+    -passout file:"$T/p12.pass" -out "$T/bundle.p12"
+printf '%s password_file=p12.pass\n' "$T/bundle.p12" >"$T/p12.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/p12.conf"
+expect_out "OK           60  $LEAF_END" "PKCS#12 with password_file: leaf"
+expect_out "WARNING      20  $INT_END" "PKCS#12 with password_file: intermediate"
+check "PKCS#12: the leaf comes first" sh -c "printf '%s\n' \"\$1\" | grep -F '$T/bundle.p12' | tail -n 1 | grep -q www.example.com" _ "$out"
+
+rows "$T/bundle.p12"
+expect_rc 3 "PKCS#12 without its password: UNKNOWN"
+expect_out "PKCS#12 file is protected by a password: give it with password_file=" "and says how to fix it"
+
+echo wrong >"$T/wrong.pass"
+printf '%s password_file=wrong.pass\n' "$T/bundle.p12" >"$T/wrong.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/wrong.conf"
+expect_out "PKCS#12 file cannot be opened (wrong password in password_file?)" "PKCS#12 with a wrong password"
+
+printf '%s password_file=missing.pass\n' "$T/bundle.p12" >"$T/nopass.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/nopass.conf"
+expect_out "password_file $T/missing.pass: no such file" "a missing password_file is named"
+
+openssl pkcs12 -export -in "$T/leaf.pem" -inkey "$T/leaf.key" -passout pass: -out "$T/empty.p12"
+rows "$T/empty.p12"
+expect_out "OK           60  $LEAF_END" "PKCS#12 with an empty password needs no password_file"
+
+if openssl pkcs12 -export -legacy -in "$T/leaf.pem" -inkey "$T/leaf.key" \
+    -passout file:"$T/p12.pass" -out "$T/legacy.p12" 2>/dev/null; then
+    printf '%s password_file=p12.pass\n' "$T/legacy.p12" >"$T/legacy.conf"
+    run "$CERTPROBE" --now @$NOW -C "$T/legacy.conf"
+    expect_out "OK           60  $LEAF_END" "PKCS#12 with legacy RC2/3DES ciphers"
+else
+    skip "openssl cannot write legacy PKCS#12 here"
+fi
+
+# key=: the failsafe that refuses a certificate the server cannot load.
+printf '%s key=leaf.key\n' "$T/leaf.pem" >"$T/key-ok.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/key-ok.conf"
+expect_rc 0 "key= matching the certificate is OK"
+printf '%s key=int.key\n' "$T/leaf.pem" >"$T/key-bad.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/key-bad.conf"
+expect_rc 2 "key= not matching is CRITICAL"
+expect_out "key $T/int.key does not match the certificate" "and says which key"
+printf '%s key=gone.key\n' "$T/leaf.pem" >"$T/key-gone.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/key-gone.conf"
+expect_rc 2 "key= naming a missing file is CRITICAL"
+expect_out "key $T/gone.key does not exist" "and names it"
+openssl pkey -in "$T/leaf.key" -aes256 -passout pass:x -out "$T/enc.key" 2>/dev/null
+printf '%s key=enc.key\n' "$T/leaf.pem" >"$T/key-enc.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/key-enc.conf"
+expect_rc 3 "an encrypted key is UNKNOWN, and nobody is asked for a passphrase"
+expect_out "holds no private key that can be read without a passphrase" "and says why"
+openssl pkey -in "$T/leaf.key" -outform DER -out "$T/leaf.key.der"
+printf '%s key=leaf.key.der\n' "$T/leaf.pem" >"$T/key-der.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/key-der.conf"
+expect_rc 0 "a DER key matches too"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa.key" 2>/dev/null
+openssl req -x509 -key "$T/rsa.key" -subj /CN=rsa -days 90 -out "$T/rsa.pem" 2>/dev/null
+printf '%s key=rsa.key\n%s key=leaf.key\n' "$T/rsa.pem" "$T/rsa.pem" >"$T/key-rsa.conf"
+run "$CERTPROBE" -C "$T/key-rsa.conf"
+check "RSA key matches its certificate, an EC key does not" test "$(count_out "does not match")" = 1
+
+done_testing

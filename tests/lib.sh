@@ -1,0 +1,80 @@
+# Shared by the shell tests: TAP output, a private temporary directory,
+# and the programs under test. Each test is a scenario: what is on disk,
+# what the user runs, what the user must see.
+set -u
+
+: "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+CERTPROBE=$top_builddir/probe/certprobe
+CHECKSSL=$top_builddir/plugins/checkssl
+MKCERT=$top_builddir/tests/tools/mkcert
+RUNSTAT=$top_builddir/tests/tools/runstat
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/certprobe-test.XXXXXX") || exit 99
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+# Hermetic: no installed configuration, no inherited settings.
+: >"$T/empty.conf"
+CERTPROBE_CONFIG=$T/empty.conf
+export CERTPROBE_CONFIG
+unset CERTPROBE_NOW DAYS
+export LC_ALL=C TZ=UTC
+
+tap_n=0
+tap_failed=0
+
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
+
+# check DESCRIPTION COMMAND...: one test point from a command's status.
+check() {
+    desc=$1
+    shift
+    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# run COMMAND...: runs it, keeping $out, $err and $rc; never waits forever.
+run() {
+    timeout 60 "$@" >"$T/.out" 2>"$T/.err" </dev/null
+    rc=$?
+    out=$(cat "$T/.out")
+    err=$(cat "$T/.err")
+}
+
+# Assertions on the last run, each one test point.
+expect_rc() {
+    if [ "$rc" = "$1" ]; then ok "$2 (exit $rc)"; else
+        not_ok "$2 (exit $rc, wanted $1)"; show; fi
+}
+expect_out() {
+    case "$out" in *"$1"*) ok "$2" ;; *) not_ok "$2"; echo "# missing: $1"; show ;; esac
+}
+expect_err() {
+    case "$err" in *"$1"*) ok "$2" ;; *) not_ok "$2"; echo "# missing on stderr: $1"; show ;; esac
+}
+expect_no_out() {
+    case "$out" in *"$1"*) not_ok "$2"; echo "# unexpected: $1"; show ;; *) ok "$2" ;; esac
+}
+expect_silent() {
+    if [ -z "$out" ] && [ -z "$err" ]; then ok "$1"; else not_ok "$1"; show; fi
+}
+show() {
+    printf '%s\n' "$out" | sed 's/^/#   out: /' | head -40
+    printf '%s\n' "$err" | sed 's/^/#   err: /' | head -20
+}
+
+# The number of lines of the last output matching a fixed string.
+count_out() { printf '%s\n' "$out" | grep -cF -- "$1"; }
+
+# What OpenSSL itself says of a certificate's notAfter, in its format.
+enddate() { openssl x509 -noout -enddate -in "$1" ${2:+-inform "$2"} | sed 's/^notAfter=//'; }
+
+# mkcert shortcuts: a key shared by the test, certificates by window.
+KEY=$T/key.pem
+mkcert() { "$MKCERT" -k "$KEY" "$@" || { echo "Bail out! mkcert failed: $*"; exit 1; }; }
+
+done_testing() {
+    echo "1..$tap_n"
+    [ "$tap_failed" -eq 0 ]
+}

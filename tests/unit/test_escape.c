@@ -1,0 +1,53 @@
+/* The escaping policy: what passes, what becomes \xNN. */
+#include <stdlib.h>
+
+#include "escape.h"
+#include "tap.h"
+
+static const struct {
+	const char *in;
+	size_t len;     /* 0: strlen */
+	const char *out;
+	const char *what;
+} cases[] = {
+	{ "example.com", 0, "example.com", "plain ASCII passes" },
+	{ "E-Tu\xc4\x9fra A.\xc5\x9e.", 0, "E-Tu\xc4\x9fra A.\xc5\x9e.",
+	  "valid UTF-8 passes" },
+	{ "\xf0\x9f\x94\x92 lock", 0, "\xf0\x9f\x94\x92 lock",
+	  "4-byte UTF-8 passes" },
+	{ "\x1b[31mred\x1b[0m", 0, "\\x1b[31mred\\x1b[0m",
+	  "escape sequences are defused" },
+	{ "\x1b]0;title\x07", 0, "\\x1b]0;title\\x07", "OSC and BEL escaped" },
+	{ "a\r\nBcc: x", 0, "a\\x0d\\x0aBcc: x", "CR LF escaped" },
+	{ "tab\there", 0, "tab\\x09here", "tab escaped" },
+	{ "del\x7f", 0, "del\\x7f", "DEL escaped" },
+	{ "csi\xc2\x9b" "2J", 0, "csi\\xc2\\x9b2J", "C1 CSI (U+009B) escaped" },
+	{ "caf\xe9.pem", 0, "caf\\xe9.pem", "Latin-1 byte escaped" },
+	{ "\xc0\xaf", 0, "\\xc0\\xaf", "overlong form escaped" },
+	{ "\xed\xa0\x80", 0, "\\xed\\xa0\\x80", "surrogate escaped" },
+	{ "\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80",
+	  "past U+10FFFF escaped" },
+	{ "cut\xe2\x82", 0, "cut\\xe2\\x82", "truncated sequence escaped" },
+	{ "back\\slash", 0, "back\\\\slash", "backslash doubled" },
+	{ "nul\0byte", 8, "nul\\x00byte", "NUL escaped" },
+	{ "", 0, "", "empty stays empty" },
+};
+
+int
+main(void)
+{
+	size_t i, len;
+	char *out;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+		out = cp_escape_dup(cases[i].in, len);
+		TAP_STREQ(out, cases[i].out, "%s", cases[i].what);
+		tap_ok(cp_escape_is_clean(cases[i].in, len) ==
+		    (strcmp(cases[i].in, cases[i].out) == 0 &&
+		    len == strlen(cases[i].in)), "is_clean agrees: %s",
+		    cases[i].what);
+		free(out);
+	}
+	return tap_done();
+}
