@@ -77,7 +77,13 @@ section(FILE *f, const struct cp_report *rep, const struct cp_row *rows,
 		if (lines++ == 0)
 			fprintf(f, "%s\n\n", heading);
 		r = &rep->results[rows[i].result];
+		c = failures ? NULL : &r->certs[rows[i].cert];
 		if (label_text(r, b) == -1)
+			return -1;
+		/* In a bundle, the label must say which certificate is due. */
+		if (c != NULL && r->ncerts > 1 && c->subject != NULL &&
+		    (cp_buf_addstr(b, " (") == -1 || cp_escape(b, c->subject,
+		    strlen(c->subject)) == -1 || cp_buf_addc(b, ')') == -1))
 			return -1;
 		fprintf(f, "%s: ", b->data);
 		if (failures) {
@@ -86,16 +92,6 @@ section(FILE *f, const struct cp_report *rep, const struct cp_row *rows,
 				return -1;
 			fprintf(f, "%s\n", b->data);
 			continue;
-		}
-		c = &r->certs[rows[i].cert];
-		if (r->ncerts > 1 && c->subject != NULL) {
-			/* In a bundle, the line must say which one is due. */
-			cp_buf_reset(b);
-			if (cp_buf_addc(b, '(') == -1 || cp_escape(b, c->subject,
-			    strlen(c->subject)) == -1 || cp_buf_addstr(b, ") ")
-			    == -1)
-				return -1;
-			fprintf(f, "%s", b->data);
 		}
 		cp_time_format_openssl(c->v.not_after, date);
 		cp_when_text(rep, c, when, sizeof(when));

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Bad input, all in one run: each gets a clear message that names the
+# file, the good certificate beside them is still reported, nothing hangs,
+# and nothing from a file name or a certificate reaches the terminal raw.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+NOW=1780000000
+B=$T/bad
+mkdir "$B"
+mkcert -o "$B/good.pem" -s /CN=good --not-before @$((NOW - 86400)) --not-after @$((NOW + 90 * 86400))
+: >"$B/empty.pem"
+head -c 4096 /dev/urandom | tr -d '-' >"$B/garbage.bin"
+head -c 400 "$B/good.pem" >"$B/truncated.pem"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$B/key-only.pem" 2>/dev/null
+openssl req -new -key "$B/key-only.pem" -subj /CN=csr -out "$B/request.csr" 2>/dev/null
+{ echo "-----BEGIN CERTIFICATE-----"; echo "not*base64*at*all"; echo "-----END CERTIFICATE-----"; } >"$B/badb64.pem"
+{ echo "-----BEGIN CERTIFICATE-----"; head -c 300 /dev/urandom | base64; echo "-----END CERTIFICATE-----"; } >"$B/notder.pem"
+{ cat "$B/good.pem"; echo "-----BEGIN CERTIFICATE-----"; echo "MIIB"; } >"$B/good-then-truncated.pem"
+truncate -s 20M "$B/huge.pem"
+ln -s loop-b "$B/loop-a"; ln -s loop-a "$B/loop-b"
+mkfifo "$B/fifo.pem"
+# A file name that is not UTF-8, holding a good certificate.
+NAME=$(printf 'caf\351.pem')
+cp "$B/good.pem" "$B/$NAME"
+# A subject with terminal escape sequences, CR LF and a C1 CSI.
+mkcert -o "$B/evil.pem" --cn-hex "$(printf 'evil\033[31mred\033]0;pwned\007\r\nBcc: x@example.com\302\2332J' | od -An -tx1 | tr -d ' \n')" \
+    --not-before @$((NOW - 86400)) --not-after @$((NOW + 90 * 86400))
+
+run "$CERTPROBE" --now @$NOW "$B/good.pem" "$B/empty.pem" "$B/garbage.bin" \
+    "$B/truncated.pem" "$B/key-only.pem" "$B/request.csr" "$B/badb64.pem" \
+    "$B/notder.pem" "$B/good-then-truncated.pem" "$B/huge.pem" "$B/missing.pem" \
+    "$B/loop-a" "$B/fifo.pem" "$B/$NAME" "$B/evil.pem"
+expect_rc 3 "bad files make the run UNKNOWN"
+expect_out "OK           90  $(enddate "$B/good.pem")  $B/good.pem" "the good certificate is still reported"
+expect_out "$B/empty.pem" "empty file named"
+expect_out "empty file" "empty file: says so"
+expect_out "$B/garbage.bin" "garbage named"
+expect_out "no certificate found (not PEM, DER, PKCS#7 or PKCS#12)" "garbage: says what was expected"
+expect_out "certificate at line 1 is truncated: no '-----END CERTIFICATE-----' line" "truncated PEM: says where"
+expect_out "holds a private key but no certificate" "key-only PEM named on purpose"
+expect_out "holds a PEM 'CERTIFICATE REQUEST' block but no certificate" "a CSR is not a certificate"
+expect_out "certificate at line 1 is not valid base64" "broken base64"
+expect_out "certificate at line 1 is not a valid certificate" "base64 of garbage"
+check "good then truncated: the good one is kept and the rest reported" \
+    test "$(count_out "$B/good-then-truncated.pem")" = 2
+expect_out "certificate at line $(( $(wc -l <"$B/good.pem") + 1 )) is truncated" \
+    "good then truncated: the line of the bad block"
+expect_out "larger than 16 MiB, refused" "20 MiB file refused"
+expect_out "no such file or directory" "missing path"
+expect_out "too many levels of symbolic links (a link loop?)" "symlink loop"
+expect_out "not a regular file" "a FIFO named on purpose is refused, not waited on"
+expect_out 'caf\xe9.pem' "a non-UTF-8 file name is shown escaped"
+expect_out 'CN = "evil\x1b[31mred\x1b]0;pwned\x07\x0d\x0aBcc: x@example.com\xc2\x9b2J' "escape sequences in a subject are shown escaped"
+check "no raw ESC byte reaches the terminal" sh -c '! grep -q "$(printf "\033")" "$1"' _ "$T/.out"
+check "no raw BEL, CR or C1 byte reaches the terminal" sh -c '! LC_ALL=C grep -q "$(printf "[\007\r\302]")" "$1"' _ "$T/.out"
+check "no raw non-UTF-8 byte reaches the terminal" sh -c '! LC_ALL=C grep -q "$(printf "\351")" "$1"' _ "$T/.out"
+check "every bad file is its own row" test "$(printf '%s\n' "$out" | grep -c "^UNKNOWN")" -ge 13
+
+# The same directory searched: what holds no certificate is passed over,
+# what is broken or unreachable is still reported, and nothing hangs.
+mkdir "$B/sub"
+ln -s .. "$B/sub/up"
+run "$CERTPROBE" --now @$NOW "$B"
+expect_rc 3 "directory search over bad files is UNKNOWN"
+expect_no_out "empty file" "in a search, an empty file is passed over"
+expect_no_out "garbage.bin" "in a search, garbage is passed over"
+expect_no_out "key-only.pem" "in a search, a key is passed over"
+expect_no_out "fifo.pem" "in a search, a FIFO is passed over"
+expect_out "$B/truncated.pem" "in a search, a truncated certificate is reported"
+expect_out "$B/huge.pem" "in a search, a huge file is reported"
+expect_out "$B/loop-a" "in a search, a link loop is reported"
+expect_out "directory loop: a link leads back to a directory being searched" "a directory loop is reported, not followed"
+expect_out "$B/good.pem" "in a search, the good one is reported"
+
+# checkssl: the digest lists the failures under "Could not check:".
+run "$CHECKSSL" --now @$NOW "$B/good.pem" "$B/missing.pem" "$B/evil.pem"
+expect_rc 3 "checkssl with a missing file is UNKNOWN"
+expect_out "Could not check:
+
+$B/missing.pem: no such file or directory (or a broken symbolic link)" "checkssl digest names the missing file"
+expect_no_out "evil" "a good certificate with an odd subject is not news"
+
+done_testing
