@@ -1,0 +1,88 @@
+#!/bin/sh
+# Configuration as an operator meets it: errors name file and line with a
+# suggestion, the valid checks still run, checks.d is read in order, and
+# --check-config runs nothing.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+NOW=1780000000
+mkcert -o "$T/a.pem" -s /CN=a --not-before @$((NOW - 86400)) --not-after @$((NOW + 20 * 86400))
+mkcert -o "$T/b.pem" -s /CN=b --not-before @$((NOW - 86400)) --not-after @$((NOW + 40 * 86400))
+E=$T/etc
+mkdir -p "$E/checks.d"
+cat >"$E/certprobe.conf" <<EOC
+# defaults for everything
+set warn=25 crit=7
+$T/a.pem name=alpha
+EOC
+cat >"$E/checks.d/10-web.conf" <<EOC
+$T/b.pem wran=14
+$T/b.pem name=beta
+set warn=50
+$T/b.pem name=gamma
+EOC
+cat >"$E/checks.d/05-mail.conf" <<EOC
+smtp://mail.example.com:25 key=k.pem
+nntps://news.example.com
+EOC
+echo "$T/a.pem name=ignored" >"$E/checks.d/README"
+echo "$T/a.pem name=ignored" >"$E/checks.d/.hidden.conf"
+echo "$T/a.pem name=ignored" >"$E/checks.d/old.conf~"
+
+run "$CERTPROBE" --now @$NOW -C "$E/certprobe.conf" --check-config
+expect_rc 3 "--check-config with errors exits 3"
+expect_err "certprobe: $E/checks.d/05-mail.conf:1: 'key' does not apply to live endpoints" "an option on the wrong kind of target"
+expect_err "certprobe: $E/checks.d/10-web.conf:1: unknown option 'wran' (did you mean 'warn'?)" "a typo, with file, line and suggestion"
+check "checks.d is read in lexical order" sh -c 'grep -n "" "$1" | grep -q "^1:.*05-mail" && grep -n "" "$1" | grep -q "^2:.*10-web"' _ "$T/.err"
+expect_out "2 errors; 4 valid checks would run" "a summary of what would run"
+check "--check-config checks nothing" test "$(count_out "$T/a.pem")" = 0
+
+run "$CERTPROBE" --now @$NOW -C "$E/certprobe.conf"
+expect_rc 1 "configuration errors are UNKNOWN, and WARNING outranks UNKNOWN"
+expect_out "$E/checks.d/10-web.conf:1" "the error is a row of the report"
+expect_out "OK           40  $(enddate "$T/b.pem")  $T/b.pem" "the valid checks still run"
+expect_out "WARNING      20  $(enddate "$T/a.pem")  $T/a.pem" "set warn=25 in certprobe.conf applies"
+expect_out "live nntps endpoints are not checked by this version" "an endpoint check says it is not done yet, rather than pretending"
+expect_no_out "ignored" "README, hidden and backup files in checks.d are not read"
+
+run "$CHECKSSL" --now @$NOW -C "$E/certprobe.conf" DAYS=45
+expect_out "gamma: $(enddate "$T/b.pem") (40 days)" "set in a checks.d file applies below it"
+expect_out "beta: $(enddate "$T/b.pem") (40 days)" "DAYS= applies to every check"
+expect_out "Could not check:" "checkssl lists configuration errors"
+expect_out "$E/checks.d/10-web.conf:1: unknown option 'wran' (did you mean 'warn'?)" "with file and line"
+
+cat >"$E/good.conf" <<EOC
+set warn=25
+$T/a.pem
+EOC
+run "$CERTPROBE" -C "$E/good.conf" -D "$E/empty.d" --check-config
+expect_rc 3 "a missing -D directory is an error"
+expect_err "$E/empty.d: cannot read directory" "and is named"
+mkdir "$E/empty.d"
+run "$CERTPROBE" -C "$E/good.conf" -D "$E/empty.d" --check-config
+expect_rc 0 "a valid configuration"
+expect_out "configuration OK: 1 check" "--check-config says so"
+run env CERTPROBE_CONFIG="$E/good.conf" "$CERTPROBE" -D "$E/empty.d" --now @$NOW
+expect_out "WARNING      20" "CERTPROBE_CONFIG names the configuration"
+
+# Targets on the command line replace the configured checks; the
+# configuration's defaults still apply, its errors do not change the state.
+run "$CERTPROBE" --now @$NOW -C "$E/certprobe.conf" "$T/b.pem"
+expect_rc 0 "targets given: only they are checked"
+check "one row for the one target" test "$(count_out "$T/")" = 1
+expect_err "(ignored: targets given)" "configuration errors are still shown"
+run "$CERTPROBE" --now @$NOW -C "$E/certprobe.conf" "$T/a.pem"
+expect_out "WARNING      20" "the configuration's set warn=25 applies to targets given"
+run "$CERTPROBE" --now @$NOW -C "$E/certprobe.conf" -w 10 "$T/a.pem"
+expect_out "OK           20" "-w overrides the configuration"
+run "$CERTPROBE" -C "$E/good.conf" htps://example.com
+expect_rc 3 "a bad target on the command line is a usage error"
+expect_err "htps://example.com: unknown protocol 'htps' (did you mean 'https'?)" "with a suggestion"
+
+# A configuration that is not a file, or too long a line.
+run "$CERTPROBE" -C "$E" --check-config
+expect_err "$E: cannot read: is a directory" "a directory given as -C"
+awk 'BEGIN { printf "/x"; for (i = 0; i < 5000; i++) printf "a"; printf "\n" }' >"$E/long.conf"
+run "$CERTPROBE" -C "$E/long.conf" -D "$E/empty.d" --check-config
+expect_err "$E/long.conf:1: line longer than 4096 bytes" "an over-long line"
+
+done_testing
