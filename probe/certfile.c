@@ -26,7 +26,7 @@
 struct cp_loader {
 	struct cp_buf file;        /* the bytes of the current file */
 	struct cp_buf der;         /* one decoded PEM block or re-encoded cert */
-	EVP_ENCODE_CTX *b64;       /* base64 decoder, reused */
+	unsigned char b64[256];    /* base64 character values (b64_value) */
 	OSSL_PROVIDER *legacy;     /* for old PKCS#12 ciphers, loaded on need */
 	size_t file_max;           /* refuse files larger than this */
 };
@@ -42,25 +42,27 @@ struct reading {
 	void *arg;
 	struct cp_load_error *err;
 	size_t count;              /* certificates handed over */
+	size_t total;              /* certificates the file holds; 0: unknown */
 	int saw_key;               /* a private key block was present */
 	int secret;                /* the bytes held key material */
 	char other[64];            /* label of the first other block */
 };
 
+static unsigned char b64_value(unsigned char);
+
 struct cp_loader *
 cp_loader_new(size_t file_max)
 {
 	struct cp_loader *ld;
+	int i;
 
 	if ((ld = calloc(1, sizeof(*ld))) == NULL)
 		return NULL;
-	cp_buf_init(&ld->file, file_max);
+	cp_buf_init(&ld->file, file_max + 1);   /* +1: to see a file too big */
 	cp_buf_init(&ld->der, file_max);
 	ld->file_max = file_max;
-	if ((ld->b64 = EVP_ENCODE_CTX_new()) == NULL) {
-		free(ld);
-		return NULL;
-	}
+	for (i = 0; i < 256; i++)
+		ld->b64[i] = b64_value((unsigned char)i);
 	return ld;
 }
 
@@ -71,7 +73,6 @@ cp_loader_free(struct cp_loader *ld)
 		return;
 	cp_buf_free(&ld->file);
 	cp_buf_free(&ld->der);
-	EVP_ENCODE_CTX_free(ld->b64);
 	if (ld->legacy != NULL)
 		OSSL_PROVIDER_unload(ld->legacy);
 	free(ld);
@@ -101,7 +102,7 @@ emit_der(struct reading *r, const unsigned char *der, size_t len,
 		    where);
 		return 0;
 	}
-	if (r->cb(r->arg, &c, r->count) == -1) {
+	if (r->cb(r->arg, &c, r->count, r->total) == -1) {
 		cp_load_fail(r->err, CP_FAIL_INTERNAL, "out of memory");
 		return -1;
 	}
@@ -117,6 +118,7 @@ emit_stack(struct reading *r, STACK_OF(X509) *certs, const char *what)
 	char where[64];
 	int i, n;
 
+	r->total = (size_t)sk_X509_num(certs);
 	for (i = 0; i < sk_X509_num(certs); i++) {
 		if ((n = i2d_X509(sk_X509_value(certs, i), NULL)) <= 0 ||
 		    cp_buf_reserve(&r->ld->der, (size_t)n) == -1) {
@@ -267,22 +269,71 @@ classify(const char *label, size_t n)
 	return BLOCK_OTHER;
 }
 
-/* Base64 body of a PEM block into ld->der. */
+/*
+ * The value of each base64 character; 64 for '=', 65 for white space,
+ * 66 for anything else. A table, because EVP_DecodeUpdate costs about
+ * twenty instructions a character and ten thousand files add up.
+ */
+static unsigned char
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (unsigned char)(c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (unsigned char)(c - '0' + 52);
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	if (c == '=')
+		return 64;
+	if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		return 65;
+	return 66;
+}
+
+/* Base64 body of a PEM block into ld->der; -1 if it is not base64. */
 static int
 decode_body(struct cp_loader *ld, const char *body, size_t len)
 {
-	int outl = 0, fin = 0;
+	unsigned char *out, v;
+	unsigned long acc = 0;
+	size_t i, n = 0, pad = 0, quads = 0;
 
 	cp_buf_reset(&ld->der);
-	if (len > (size_t)INT_MAX || cp_buf_reserve(&ld->der, len) == -1)
+	if (cp_buf_reserve(&ld->der, len / 4 * 3 + 3) == -1)
 		return -1;
-	EVP_DecodeInit(ld->b64);
-	if (EVP_DecodeUpdate(ld->b64, (unsigned char *)ld->der.data, &outl,
-	    (const unsigned char *)body, (int)len) == -1 ||
-	    EVP_DecodeFinal(ld->b64, (unsigned char *)ld->der.data + outl,
-	    &fin) == -1)
+	out = (unsigned char *)ld->der.data;
+	for (i = 0; i < len; i++) {
+		v = ld->b64[(unsigned char)body[i]];
+		if (v < 64 && pad == 0) {
+			acc = (acc << 6) | v;
+			if (++n == 4) {
+				out[ld->der.len++] = (unsigned char)(acc >> 16);
+				out[ld->der.len++] = (unsigned char)(acc >> 8);
+				out[ld->der.len++] = (unsigned char)acc;
+				n = 0;
+				acc = 0;
+				quads++;
+			}
+		} else if (v == 64 && ++pad <= 2) {
+			/* '=' pads the last quad only. */
+			acc <<= 6;
+			if (++n == 4) {
+				out[ld->der.len++] = (unsigned char)(acc >> 16);
+				out[ld->der.len++] = (unsigned char)(acc >> 8);
+				out[ld->der.len++] = (unsigned char)acc;
+				n = 0;
+				quads++;
+			}
+		} else if (v != 65)
+			return -1;
+	}
+	if (n != 0 || quads == 0)
 		return -1;
-	ld->der.len = (size_t)outl + (size_t)fin;
+	ld->der.len -= pad;
 	return 0;
 }
 
@@ -331,6 +382,32 @@ read_block(struct reading *r, const char *buf, size_t len, size_t begin)
 	return (size_t)(end - buf) + strlen(endmark);
 }
 
+/* How many certificates a PEM file holds, 0 if a PKCS#7 block makes it
+ * unknowable before decoding. Cheap: the labels alone. */
+static size_t
+count_pem(const char *buf, size_t len)
+{
+	const char *hit, *label, *end;
+	size_t off = 0, n = 0;
+
+	while ((hit = memmem(buf + off, len - off, "-----BEGIN ", 11)) != NULL) {
+		off = (size_t)(hit - buf) + 11;
+		label = hit + 11;
+		if ((end = memmem(label, len - off, "-----", 5)) == NULL)
+			break;
+		switch (classify(label, (size_t)(end - label))) {
+		case BLOCK_CERT:
+			n++;
+			break;
+		case BLOCK_PKCS7:
+			return 0;
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
 /* Every "-----BEGIN " at the start of a line, in order. */
 static void
 read_pem(struct reading *r, const char *buf, size_t len)
@@ -338,6 +415,7 @@ read_pem(struct reading *r, const char *buf, size_t len)
 	const char *hit;
 	size_t off = 0;
 
+	r->total = count_pem(buf, len);
 	while (off < len &&
 	    (hit = memmem(buf + off, len - off, "-----BEGIN ", 11)) != NULL) {
 		off = (size_t)(hit - buf);
@@ -368,6 +446,7 @@ read_binary(struct reading *r, const unsigned char *buf, size_t len)
 	int rc;
 
 	if (cp_der_scan(buf, len, &c) == 0 && (size_t)c.whole.len == len) {
+		r->total = 1;
 		(void)emit_der(r, buf, len, "certificate");
 		return;
 	}
@@ -380,7 +459,7 @@ read_binary(struct reading *r, const unsigned char *buf, size_t len)
 }
 
 size_t
-cp_certfile_read(struct cp_loader *ld, const char *path,
+cp_certfile_read(struct cp_loader *ld, int fd, const struct stat *st,
     const char *password_file, cp_cert_cb cb, void *arg,
     struct cp_load_error *err)
 {
@@ -394,7 +473,7 @@ cp_certfile_read(struct cp_loader *ld, const char *path,
 	r.err = err;
 	err->fail = CP_FAIL_NONE;
 	err->msg[0] = '\0';
-	if (cp_read_file(path, &ld->file, ld->file_max, err) == -1)
+	if (cp_read_fd(fd, st, &ld->file, ld->file_max, err) == -1)
 		return 0;
 	if (ld->file.len == 0)
 		cp_load_fail(err, CP_FAIL_NOCERT, "empty file");

@@ -10,6 +10,7 @@
 #define CP_CERTFILE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "bounds.h"
 #include "readfile.h"
@@ -22,18 +23,21 @@ struct cp_loader;
 struct cp_loader *cp_loader_new(size_t file_max);
 void cp_loader_free(struct cp_loader *);
 
-/* Called for each certificate in file order; the DER is valid only during
- * the call. Returns 0 to go on, -1 to stop (out of memory). */
-typedef int (*cp_cert_cb)(void *arg, const struct cp_der_cert *, size_t index);
+/* Called for each certificate in file order, with the number the file
+ * holds (`total`, 0 when it cannot be known in advance); the DER is valid
+ * only during the call. Returns 0 to go on, -1 to stop (out of memory). */
+typedef int (*cp_cert_cb)(void *arg, const struct cp_der_cert *, size_t index,
+    size_t total);
 
 /*
- * Reads `path` and calls `cb` for each certificate. A PKCS#12 file is
+ * Reads the file open on `fd` (with status `st`; the caller closes it)
+ * and calls `cb` for each certificate. A PKCS#12 file is
  * opened with the password in `password_file` (NULL: none), which is read
  * only when such a file is met. Returns the number of certificates handed
  * over; `err` says what went wrong, CP_FAIL_NOCERT when the file holds
  * none (which a directory search skips).
  */
-size_t cp_certfile_read(struct cp_loader *, const char *path,
+size_t cp_certfile_read(struct cp_loader *, int fd, const struct stat *st,
     const char *password_file, cp_cert_cb cb, void *arg,
     struct cp_load_error *err);
 

@@ -22,15 +22,19 @@ struct file_check {
 
 /* Each certificate of the file: judge it; the first one also meets key=. */
 static int
-on_cert(void *arg, const struct cp_der_cert *d, size_t index)
+on_cert(void *arg, const struct cp_der_cert *d, size_t index, size_t total)
 {
 	struct file_check *fc = arg;
 	struct cp_load_error kerr = { CP_FAIL_NONE, "" };
+	unsigned want = fc->ctx->params->want;
 	struct cp_cert *c;
 	char *key;
 
+	/* A due certificate's subject is news only inside a bundle. */
+	if (total == 1)
+		want &= ~(unsigned)CP_WANT_SUBJECT_IF_DUE;
 	if ((c = cp_result_new_cert(fc->r)) == NULL ||
-	    cp_cert_build(d, &fc->lim, fc->ctx->params->want, c) == -1)
+	    cp_cert_build(d, &fc->lim, want, c) == -1)
 		return -1;
 	c->position = CP_POS_FILE;
 	if (index != 0 || fc->check->s.key == NULL)
@@ -46,7 +50,7 @@ on_cert(void *arg, const struct cp_der_cert *d, size_t index)
 /* Reads one file into the current result; 1 if the result is to be
  * dropped (a file without certificates found by a directory search). */
 static int
-read_one(struct file_check *fc, int named)
+read_one(struct file_check *fc, int fd, const struct stat *st, int named)
 {
 	struct cp_load_error err = { CP_FAIL_NONE, "" };
 	char *pwfile = NULL;
@@ -56,7 +60,7 @@ read_one(struct file_check *fc, int named)
 	    (pwfile = cp_path_beside(fc->path,
 	    fc->check->s.password_file)) == NULL)
 		return -1;
-	n = cp_certfile_read(fc->ctx->loader, fc->path, pwfile, on_cert, fc,
+	n = cp_certfile_read(fc->ctx->loader, fd, st, pwfile, on_cert, fc,
 	    &err);
 	free(pwfile);
 	if (err.fail == CP_FAIL_INTERNAL)
@@ -70,7 +74,8 @@ read_one(struct file_check *fc, int named)
 }
 
 static int
-on_path(void *arg, const char *path, int named, const char *error)
+on_path(void *arg, const char *path, int fd, const struct stat *st,
+    int named, const char *error)
 {
 	struct file_check *fc = arg;
 	struct cp_report *rep = fc->ctx->rep;
@@ -85,7 +90,7 @@ on_path(void *arg, const char *path, int named, const char *error)
 	if (error != NULL)
 		rc = cp_result_fail(r, CP_FAIL_FILE, "%s", error);
 	else
-		rc = read_one(fc, named);
+		rc = read_one(fc, fd, st, named);
 	if (rc == -1)
 		goto oom;
 	if (rc == 1) {

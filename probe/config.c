@@ -401,7 +401,7 @@ load_file(struct cp_config *cfg, const char *path, int required, int is_main)
 	if (!required && stat(path, &st) == -1 && errno == ENOENT)
 		return 0;
 	cfg->found = 1;
-	cp_buf_init(&b, CP_CONFIG_MAX);
+	cp_buf_init(&b, CP_CONFIG_MAX + 1);
 	if (cp_read_file(path, &b, CP_CONFIG_MAX, &err) == -1)
 		rc = cp_config_error(cfg, path, "cannot read: %s", err.msg);
 	else

@@ -71,11 +71,9 @@ cp_expiry_eval(const ASN1_TIME *nb, const ASN1_TIME *na,
 	if (c == 0)
 		goto unreadable;
 
-	/* notBefore after now: not valid yet. X509_cmp_time is "<=", so a
-	 * certificate whose notBefore is exactly now is valid. */
-	if ((c = cmp_at(nb, lim->now, 0)) == 0)
-		goto unreadable;
-	if (c > 0 && v->dates != CP_DATES_EXPIRED)
+	/* notBefore after now: not valid yet (exactly now is valid). Its
+	 * Unix time came from OpenSSL above; no second comparison needed. */
+	if (v->not_before > lim->now && v->dates != CP_DATES_EXPIRED)
 		set(v, CP_CRITICAL, CP_DATES_NOT_YET);
 	return;
 unreadable:

@@ -70,7 +70,7 @@ cp_key_matches(const struct cp_der_cert *cert, const char *key_path,
 	struct cp_buf b;
 	int rc = -1;
 
-	cp_buf_init(&b, CP_FILE_MAX);
+	cp_buf_init(&b, CP_FILE_MAX + 1);
 	if (access(key_path, F_OK) == -1 && errno == ENOENT) {
 		cp_load_fail(err, CP_FAIL_KEY, "key %s does not exist", key_path);
 		rc = 0;

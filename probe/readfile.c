@@ -41,34 +41,59 @@ cp_errno_text(int e)
 	}
 }
 
-/* Reads from `fd` until end of file, keeping under `max` bytes. */
+/*
+ * Reads from `fd` until end of file, keeping under `max` bytes. `size`
+ * (from fstat) lets an unchanged file be read in one call: asking for one
+ * byte more than it holds, a short read that ends at `size` is its end.
+ */
 static int
-read_all(int fd, struct cp_buf *into, size_t max, struct cp_load_error *err)
+read_all(int fd, size_t size, struct cp_buf *into, size_t max,
+    struct cp_load_error *err)
 {
+	size_t room;
 	ssize_t n;
 
 	for (;;) {
-		/* The file may grow while read: the ceiling still holds. */
-		if (into->cap - into->len < 2 && cp_buf_reserve(into,
-		    into->len + 4096 <= max ? 4096 : max - into->len + 1) == -1)
-			break;
-		n = read(fd, into->data + into->len, into->cap - into->len - 1);
+		room = into->len <= size ? size - into->len + 1 : 4096;
+		if (room > max + 1 - into->len)
+			room = max + 1 - into->len;
+		if (cp_buf_reserve(into, room) == -1) {
+			cp_load_fail(err, CP_FAIL_INTERNAL, "out of memory");
+			return -1;
+		}
+		n = read(fd, into->data + into->len, room);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
 			cp_load_fail(err, CP_FAIL_FILE, "%s", cp_errno_text(errno));
 			return -1;
 		}
-		if (n == 0) {
-			into->data[into->len] = '\0';
-			return 0;
-		}
 		into->len += (size_t)n;
-		if (into->len > max)
-			break;
+		into->data[into->len] = '\0';
+		if (into->len > max) {
+			cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, "
+			    "refused", max >> 20);
+			return -1;
+		}
+		if (n == 0 || ((size_t)n < room && into->len == size))
+			return 0;
 	}
-	cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, refused",
-	    max >> 20);
+}
+
+int
+cp_read_fd(int fd, const struct stat *st, struct cp_buf *into, size_t max,
+    struct cp_load_error *err)
+{
+	cp_buf_reset(into);
+	if (S_ISDIR(st->st_mode))
+		cp_load_fail(err, CP_FAIL_FILE, "is a directory");
+	else if (!S_ISREG(st->st_mode))
+		cp_load_fail(err, CP_FAIL_FILE, "not a regular file");
+	else if ((uintmax_t)st->st_size > max)
+		cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, refused",
+		    max >> 20);
+	else
+		return read_all(fd, (size_t)st->st_size, into, max, err);
 	return -1;
 }
 
@@ -88,17 +113,8 @@ cp_read_file(const char *path, struct cp_buf *into, size_t max,
 	}
 	if (fstat(fd, &st) == -1)
 		cp_load_fail(err, CP_FAIL_FILE, "%s", cp_errno_text(errno));
-	else if (S_ISDIR(st.st_mode))
-		cp_load_fail(err, CP_FAIL_FILE, "is a directory");
-	else if (!S_ISREG(st.st_mode))
-		cp_load_fail(err, CP_FAIL_FILE, "not a regular file");
-	else if ((uintmax_t)st.st_size > max)
-		cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, refused",
-		    max >> 20);
-	else if (cp_buf_reserve(into, (size_t)st.st_size + 1) == -1)
-		cp_load_fail(err, CP_FAIL_INTERNAL, "out of memory");
 	else
-		rc = read_all(fd, into, max, err);
+		rc = cp_read_fd(fd, &st, into, max, err);
 	close(fd);
 	return rc;
 }
@@ -110,7 +126,7 @@ cp_read_secret(const char *path, char *out, size_t outlen,
 	struct cp_buf b;
 	int rc = -1;
 
-	cp_buf_init(&b, CP_PASSWORD_MAX);
+	cp_buf_init(&b, CP_PASSWORD_MAX + 1);
 	if (cp_read_file(path, &b, CP_PASSWORD_MAX, err) == -1)
 		goto out;
 	while (b.len > 0 && (b.data[b.len - 1] == '\n' ||

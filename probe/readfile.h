@@ -7,6 +7,7 @@
 #define CP_READFILE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "bounds.h"
 #include "state.h"
@@ -26,6 +27,13 @@ struct cp_load_error {
  */
 int cp_read_file(const char *path, struct cp_buf *into, size_t max,
     struct cp_load_error *err);
+
+/*
+ * The same for a file already open on `fd`, whose status is `st` (the
+ * walk opens each file once). The caller keeps and closes `fd`.
+ */
+int cp_read_fd(int fd, const struct stat *st, struct cp_buf *into,
+    size_t max, struct cp_load_error *err);
 
 /* Records the first problem; later ones add nothing. */
 void cp_load_fail(struct cp_load_error *, enum cp_fail, const char *fmt, ...)

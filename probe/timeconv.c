@@ -23,17 +23,13 @@ cp_floor_div(int64_t a, int64_t b)
 int
 cp_time_from_asn1(const ASN1_TIME *t, int64_t *out)
 {
-	/* The Unix epoch as an ASN.1 time: the difference to it is the answer. */
-	static unsigned char epoch_text[] = "19700101000000Z";
-	const ASN1_TIME epoch = {
-		.length = 15,
-		.type = V_ASN1_GENERALIZEDTIME,
-		.data = epoch_text,
-		.flags = 0,
-	};
+	/* The Unix epoch: the difference to it is the answer. */
+	const struct tm epoch = { .tm_year = 70, .tm_mon = 0, .tm_mday = 1 };
+	struct tm tm;
 	int day, sec;
 
-	if (ASN1_TIME_diff(&day, &sec, &epoch, t) == 0)
+	if (ASN1_TIME_to_tm(t, &tm) == 0 ||
+	    OPENSSL_gmtime_diff(&day, &sec, &epoch, &tm) == 0)
 		return -1;
 	*out = (int64_t)day * 86400 + sec;
 	return 0;

@@ -1,15 +1,19 @@
 /* Target expansion: files, recursive directories and globs. */
 #include <dirent.h>
 #include <errno.h>
-#include <glob.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bounds.h"
 #include "buf.h"
+#include "readfile.h"
 #include "walk.h"
+
+/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+#define OPEN_FLAGS (O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
 
 struct walk {
 	cp_walk_cb cb;
@@ -17,29 +21,25 @@ struct walk {
 	struct { dev_t dev; ino_t ino; } open[CP_DIR_DEPTH_MAX]; /* ancestors */
 	int depth;                /* directories on the stack */
 	int stopped;              /* the callback asked to stop */
+	size_t found;             /* paths handed over */
 };
 
 static int
-report(struct walk *w, const char *path, int named, const char *error)
+report(struct walk *w, const char *path, int fd, const struct stat *st,
+    int named, const char *error)
 {
 	if (w->stopped)
 		return -1;
-	if (w->cb(w->arg, path, named, error) == -1)
+	w->found++;
+	if (w->cb(w->arg, path, fd, st, named, error) == -1)
 		w->stopped = 1;
 	return w->stopped ? -1 : 0;
 }
 
-static const char *
-reach_error(int e)
+static int
+report_error(struct walk *w, const char *path, int named, const char *error)
 {
-	switch (e) {
-	case ENOENT:
-		return "no such file or directory (or a broken symbolic link)";
-	case ELOOP:
-		return "too many levels of symbolic links (a link loop?)";
-	default:
-		return strerror(e);
-	}
+	return report(w, path, -1, NULL, named, error);
 }
 
 static int
@@ -48,22 +48,30 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names in a directory, sorted, "." and ".." left out. */
+static void
+free_names(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/*
+ * The entries of an open directory, sorted, "." and ".." left out; with
+ * `pattern`, only those it matches (a leading dot only explicitly, as the
+ * shell does). NULL with *err set on failure.
+ */
 static char **
-list_dir(const char *path, size_t *count, int *err)
+list_dir(DIR *d, const char *pattern, size_t *count, int *err)
 {
 	struct dirent *de;
 	char **names = NULL, **grown;
 	size_t n = 0, cap = 0;
-	DIR *d;
 
-	*err = 0;
-	if ((d = opendir(path)) == NULL) {
-		*err = errno;
-		return NULL;
-	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (pattern != NULL && fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -75,124 +83,229 @@ list_dir(const char *path, size_t *count, int *err)
 			goto nomem;
 		n++;
 	}
-	*err = errno;
-	closedir(d);
+	if ((*err = errno) != 0) {
+		free_names(names, n);
+		return NULL;
+	}
 	qsort(names, n, sizeof(*names), cmp_names);
 	*count = n;
-	return names ? names : calloc(1, sizeof(*names));
+	return names != NULL ? names : calloc(1, sizeof(*names));
 nomem:
-	closedir(d);
-	while (n > 0)
-		free(names[--n]);
-	free(names);
+	free_names(names, n);
 	*err = ENOMEM;
 	return NULL;
 }
 
-static int walk_path(struct walk *, const char *, int named);
-
-/* Searches a directory whose stat is `st`, refusing loops. */
+/* "dir" + "/" + "name", without doubling a trailing slash. */
 static int
-walk_dir(struct walk *w, const char *path, const struct stat *st, int named)
+join(struct cp_buf *b, const char *dir, const char *name)
+{
+	cp_buf_reset(b);
+	if (cp_buf_addstr(b, dir) == -1)
+		return -1;
+	if (b->len > 0 && b->data[b->len - 1] != '/' && cp_buf_addc(b, '/') == -1)
+		return -1;
+	return cp_buf_addstr(b, name);
+}
+
+static int walk_fd(struct walk *, const char *, int fd, int named);
+
+/*
+ * One entry of a directory being searched. Regular files and directories
+ * are opened by name relative to the directory; links are followed;
+ * what is neither a file nor a directory (FIFOs, sockets, devices) is
+ * passed over without being opened, since opening it could block or act.
+ */
+static int
+walk_entry(struct walk *w, int dirfd, const char *name, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, 0) == -1)
+		return report_error(w, path, 0, cp_errno_text(errno));
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return 0;
+	if ((fd = openat(dirfd, name, OPEN_FLAGS)) == -1)
+		return report_error(w, path, 0, cp_errno_text(errno));
+	return walk_fd(w, path, fd, 0);
+}
+
+/* Searches the directory open on `fd` (which it takes over), refusing
+ * loops. */
+static int
+walk_dir(struct walk *w, const char *path, int fd, const struct stat *st,
+    int named)
 {
 	struct cp_buf child;
-	char **names;
+	char **names = NULL;
 	size_t n = 0, i;
-	int i_depth, err, rc = 0;
+	DIR *d = NULL;
+	int k, err = 0, rc = 0;
 
-	for (i_depth = 0; i_depth < w->depth; i_depth++) {
-		if (w->open[i_depth].dev == st->st_dev &&
-		    w->open[i_depth].ino == st->st_ino)
-			return report(w, path, named, "directory loop: a link "
-			    "leads back to a directory being searched");
+	for (k = 0; k < w->depth; k++) {
+		if (w->open[k].dev == st->st_dev && w->open[k].ino == st->st_ino) {
+			close(fd);
+			return report_error(w, path, named, "directory loop: a "
+			    "link leads back to a directory being searched");
+		}
 	}
-	if (w->depth == CP_DIR_DEPTH_MAX)
-		return report(w, path, named, "directories nested too deep");
-	if ((names = list_dir(path, &n, &err)) == NULL)
-		return report(w, path, named, reach_error(err));
+	if (w->depth == CP_DIR_DEPTH_MAX) {
+		close(fd);
+		return report_error(w, path, named, "directories nested too deep");
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return report_error(w, path, named, cp_errno_text(errno));
+	}
+	if ((names = list_dir(d, NULL, &n, &err)) == NULL) {
+		closedir(d);
+		return report_error(w, path, named, cp_errno_text(err));
+	}
 	w->open[w->depth].dev = st->st_dev;
 	w->open[w->depth].ino = st->st_ino;
 	w->depth++;
 	cp_buf_init(&child, 4096);
 	for (i = 0; i < n && rc == 0; i++) {
-		cp_buf_reset(&child);
-		if (cp_buf_addstr(&child, path) == -1 ||
-		    (child.data[child.len - 1] != '/' &&
-		    cp_buf_addc(&child, '/') == -1) ||
-		    cp_buf_addstr(&child, names[i]) == -1)
-			rc = report(w, path, named, "path too long");
+		if (join(&child, path, names[i]) == -1)
+			rc = report_error(w, path, named, "path too long");
 		else
-			rc = walk_path(w, child.data, 0);
+			rc = walk_entry(w, dirfd(d), names[i], child.data);
 	}
 	w->depth--;
-	if (rc == 0 && err != 0)
-		rc = report(w, path, named, reach_error(err));
 	cp_buf_free(&child);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free_names(names, n);
+	closedir(d);
 	return rc;
 }
 
-/* A path: a directory is searched, anything else handed over. Inside a
- * search, what is neither a file nor a directory (FIFOs, sockets,
- * devices) is skipped: opening it could block or mean nothing. */
+/* What an open path is: a directory is searched, a file handed over. */
 static int
-walk_path(struct walk *w, const char *path, int named)
+walk_fd(struct walk *w, const char *path, int fd, int named)
 {
 	struct stat st;
+	int rc;
 
-	if (stat(path, &st) == -1)
-		return report(w, path, named, reach_error(errno));
+	if (fstat(fd, &st) == -1) {
+		rc = report_error(w, path, named, cp_errno_text(errno));
+		close(fd);
+		return rc;
+	}
 	if (S_ISDIR(st.st_mode))
-		return walk_dir(w, path, &st, named);
-	if (!named && !S_ISREG(st.st_mode))
-		return 0;
-	return report(w, path, named, NULL);
+		return walk_dir(w, path, fd, &st, named);
+	if (S_ISREG(st.st_mode))
+		rc = report(w, path, fd, &st, named, NULL);
+	else
+		rc = named ? report_error(w, path, named, "not a regular file") : 0;
+	close(fd);
+	return rc;
 }
 
-/* glob(3) gives its error callback no context, so the walk in progress
- * is kept per thread for the duration of one glob() call. */
-static _Thread_local struct walk *glob_walk;
+/* A path named on purpose. In a glob, a path that does not exist is just
+ * no match; everything else that stops it is reported. */
+static int
+walk_named(struct walk *w, const char *path, int in_glob)
+{
+	int fd;
+
+	if ((fd = open(path, OPEN_FLAGS)) != -1)
+		return walk_fd(w, path, fd, 1);
+	if (in_glob && (errno == ENOENT || errno == ENOTDIR))
+		return 0;
+	return report_error(w, path, 1, cp_errno_text(errno));
+}
 
 static int
-glob_error(const char *path, int e)
+has_magic(const char *s, size_t n)
 {
-	if (glob_walk != NULL)
-		(void)report(glob_walk, path, 1, reach_error(e));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
+			return 1;
 	return 0;
 }
 
+/*
+ * Expands `rest` (the components of a pattern still to match) below
+ * `prefix` ("" or a path ending in '/'): a literal component is appended as it is, a pattern is
+ * matched against the directory's entries in sorted order. The last
+ * component is opened directly, which is the existence check too.
+ */
 static int
-walk_glob(struct walk *w, const char *pattern)
+glob_from(struct walk *w, const char *prefix, const char *rest)
 {
-	glob_t g;
-	size_t i;
-	int rc = 0, grc;
+	struct cp_buf next;
+	const char *slash, *after;
+	char comp[256], **names = NULL;
+	size_t len, n = 0, i;
+	DIR *d;
+	int err = 0, rc = 0;
 
-	memset(&g, 0, sizeof(g));
-	glob_walk = w;
-	grc = glob(pattern, 0, glob_error, &g);
-	glob_walk = NULL;
-	if (grc == GLOB_NOMATCH)
-		rc = report(w, pattern, 1, "no file matches this pattern");
-	else if (grc != 0)
-		rc = report(w, pattern, 1, "cannot expand this pattern");
-	for (i = 0; rc == 0 && grc == 0 && i < g.gl_pathc; i++)
-		rc = walk_path(w, g.gl_pathv[i], 1);
-	globfree(&g);
-	return w->stopped ? -1 : rc;
+	while (*rest == '/')
+		rest++;
+	slash = strchr(rest, '/');
+	len = slash ? (size_t)(slash - rest) : strlen(rest);
+	after = slash ? slash : rest + len;
+	cp_buf_init(&next, 4096);
+	if (!has_magic(rest, len)) {
+		if (cp_buf_addstr(&next, prefix) == -1 || cp_buf_add(&next, rest,
+		    len) == -1 || (*after != '\0' && cp_buf_addc(&next, '/') == -1))
+			rc = report_error(w, prefix, 1, "path too long");
+		else if (*after == '\0')
+			rc = walk_named(w, next.data, 1);
+		else
+			rc = glob_from(w, next.data, after);
+		goto out;
+	}
+	if (len >= sizeof(comp)) {
+		rc = report_error(w, prefix, 1, "pattern component too long");
+		goto out;
+	}
+	memcpy(comp, rest, len);
+	comp[len] = '\0';
+	if ((d = opendir(*prefix ? prefix : ".")) == NULL) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			rc = report_error(w, *prefix ? prefix : ".", 1,
+			    cp_errno_text(errno));
+		goto out;
+	}
+	names = list_dir(d, comp, &n, &err);
+	closedir(d);
+	if (names == NULL) {
+		rc = report_error(w, prefix, 1, cp_errno_text(err));
+		goto out;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		cp_buf_reset(&next);
+		if (cp_buf_addstr(&next, prefix) == -1 ||
+		    cp_buf_addstr(&next, names[i]) == -1 ||
+		    (*after != '\0' && cp_buf_addc(&next, '/') == -1))
+			rc = report_error(w, prefix, 1, "path too long");
+		else if (*after == '\0')
+			rc = walk_named(w, next.data, 1);
+		else
+			rc = glob_from(w, next.data, after);
+	}
+out:
+	free_names(names, n);
+	cp_buf_free(&next);
+	return rc;
 }
 
 int
 cp_walk(const struct cp_target *t, cp_walk_cb cb, void *arg)
 {
 	struct walk w;
+	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.cb = cb;
 	w.arg = arg;
-	if (t->kind == CP_TARGET_GLOB)
-		return walk_glob(&w, t->path);
-	return walk_path(&w, t->path, 1);
+	if (t->kind != CP_TARGET_GLOB)
+		return walk_named(&w, t->path, 0);
+	rc = glob_from(&w, t->path[0] == '/' ? "/" : "", t->path);
+	if (rc == 0 && w.found == 0)
+		rc = report_error(&w, t->path, 1, "no file matches this pattern");
+	return rc;
 }

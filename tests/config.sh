@@ -85,4 +85,15 @@ awk 'BEGIN { printf "/x"; for (i = 0; i < 5000; i++) printf "a"; printf "\n" }' 
 run "$CERTPROBE" -C "$E/long.conf" -D "$E/empty.d" --check-config
 expect_err "$E/long.conf:1: line longer than 4096 bytes" "an over-long line"
 
+# The examples we ship must stay valid.
+for ex in "$top_srcdir"/checks.d/*.conf.example "$top_srcdir"/contrib/certprobe.conf; do
+    mkdir -p "$T/ex.d"
+    run "$CERTPROBE" -C "$ex" -D "$T/ex.d" --check-config
+    expect_rc 0 "example $(basename "$ex") is valid"
+    cp "$ex" "$T/ex.d/x.conf"
+    run "$CERTPROBE" -C "$E/good.conf" -D "$T/ex.d" --check-config
+    expect_rc 0 "example $(basename "$ex") is valid as a drop-in"
+    rm -f "$T/ex.d/x.conf"
+done
+
 done_testing

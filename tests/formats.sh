@@ -36,6 +36,21 @@ rows "$T/keys-beside.pem"
 check "PEM with keys beside: two certificates, keys skipped" test "$(count_out "$T/keys-beside.pem")" = 2
 expect_no_out "PRIVATE" "no key material in the output"
 
+# DER lengths of every residue mod 3: base64 ending in no '=', one, two.
+# ECDSA signatures vary in length, so make certificates until all three
+# have been seen, and every one must read right.
+seen0= seen1= seen2= bad=0 cn=c
+while [ ${#cn} -lt 40 ] && [ -z "$seen0$seen1$seen2" -o -z "$seen0" -o -z "$seen1" -o -z "$seen2" ]; do
+    cn=${cn}x
+    mkcert -o "$T/pad.pem" -s "/CN=$cn" --not-before @$((NOW - 86400)) --not-after @$((NOW + 60 * 86400))
+    last=$(tail -n 2 "$T/pad.pem" | head -n 1)
+    case "$last" in *==) seen2=1 ;; *=) seen1=1 ;; *) seen0=1 ;; esac
+    run "$CERTPROBE" --now @$NOW "$T/pad.pem"
+    case "$out" in *"OK           60  $LEAF_END  $T/pad.pem  CN = $cn"*) ;; *) bad=$((bad + 1)); show ;; esac
+done
+check "base64 ending in no '=', '=' and '==' all seen" test "$seen0$seen1$seen2" = 111
+check "and every such certificate read right" test "$bad" = 0
+
 sed 's/$/\r/' "$T/chain.pem" >"$T/crlf.pem"
 rows "$T/crlf.pem"
 check "PEM with CRLF line ends" test "$(count_out "$T/crlf.pem")" = 2

@@ -1030,7 +1030,10 @@ static int bulk_one(X509 *tmpl, EVP_PKEY *key, const char *dir, int64_t i,
              (long long)i);
     id.subject = id.issuer = name = parse_subject(subj);
     id.serial = serial = int_serial(i + 1);
-    id.not_before = nb_t = epoch_time(na - 90 * DAY_SECS);
+    /* Valid already: notBefore 90 days before notAfter, but never after
+     * NOW - 1 day, so only the dates of notAfter make a file due. */
+    id.not_before = nb_t = epoch_time(na - 90 * DAY_SECS < now - DAY_SECS
+                                      ? na - 90 * DAY_SECS : now - DAY_SECS);
     id.not_after = na_t = epoch_time(na);
     if (name == NULL || serial == NULL || nb_t == NULL || na_t == NULL
         || set_identity(tmpl, &id) != 0 || sign_to_der(tmpl, key, &cert) != 0

@@ -1,0 +1,98 @@
+#!/bin/sh
+# certprobe as an operator types it: the text table, its order and
+# options, the digest format, usage errors, and the built-in default.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+NOW=1780000000
+mkcert -o "$T/z-soon.pem" -s /CN=soon --not-before @$((NOW - 86400)) --not-after @$((NOW + 5 * 86400))
+mkcert -o "$T/a-late.pem" -s /CN=late --not-before @$((NOW - 86400)) --not-after @$((NOW + 200 * 86400))
+mkcert -o "$T/m-mid.pem" -s /CN=mid --not-before @$((NOW - 86400)) --not-after @$((NOW + 20 * 86400))
+
+run "$CERTPROBE" --now @$NOW "$T/a-late.pem" "$T/m-mid.pem" "$T/z-soon.pem" "$T/missing.pem"
+expect_rc 2 "the worst state is the exit status"
+w=${#T}; w=$((w + 12))       # the longest target: $T/missing.pem
+row() { printf '%-8s %6s  %-24s  %-*s  %s\n' "$1" "$2" "$3" "$w" "$4" "$5"; }
+want=$(row STATE DAYS "NOT AFTER" TARGET "SUBJECT / PROBLEM"
+row CRITICAL 5 "$(enddate "$T/z-soon.pem")" "$T/z-soon.pem" "CN = soon"
+row WARNING 20 "$(enddate "$T/m-mid.pem")" "$T/m-mid.pem" "CN = mid"
+row OK 200 "$(enddate "$T/a-late.pem")" "$T/a-late.pem" "CN = late"
+row UNKNOWN - - "$T/missing.pem" "no such file or directory (or a broken symbolic link)"
+echo "CRITICAL: 1 critical, 1 warning, 0 unknown, 1 ok of 3 certificates; 1 check failed")
+if [ "$out" = "$want" ]; then ok "header, rows soonest first, failures last, summary"
+else not_ok "header, rows soonest first, failures last, summary"; show; printf '%s\n' "$want" | sed 's/^/# want: /'; fi
+
+run "$CERTPROBE" --now @$NOW -q "$T/a-late.pem" "$T/m-mid.pem"
+check "-q: only what is not OK" test "$(printf '%s\n' "$out" | grep -c "$T")" = 1
+run "$CERTPROBE" --now @$NOW -q "$T/a-late.pem"
+expect_silent "-q with everything OK prints nothing"
+expect_rc 0 "and exits 0"
+
+run "$CERTPROBE" --now @$NOW -w 3 -c 1 "$T/z-soon.pem"
+expect_out "OK            5" "-w and -c"
+run "$CERTPROBE" --now @$NOW -w 10% -c 1 "$T/z-soon.pem"
+expect_out "OK            5" "-w 10%: 5 of 6 days left is beyond 10%"
+run "$CERTPROBE" --now @$NOW -w 90% -c 1 "$T/z-soon.pem"
+expect_out "WARNING       5" "-w 90%: within"
+run "$CERTPROBE" --now 2026-06-01 "$T/z-soon.pem"
+expect_out "CRITICAL      1" "--now as a date"
+run "$CERTPROBE" --now @$NOW --format digest "$T/m-mid.pem" "$T/a-late.pem"
+check "--format digest" test "$out" = "Following certificate expiration dates:
+
+$T/m-mid.pem: $(enddate "$T/m-mid.pem") (20 days)"
+
+# Usage errors exit 3 with a reason and the usage line.
+for bad in "--format xml" "--format json" "--mail" "--renew" "--dry-run" "-w" "-w abc" \
+    "--now tomorrow" "--jobs 0" "--timeout 0" "--bogus" "-Z"; do
+    run "$CERTPROBE" $bad "$T/a-late.pem"
+    if [ "$rc" = 3 ] && case "$err" in *"Usage: certprobe"*) true ;; *) false ;; esac; then
+        ok "usage error: certprobe $bad"
+    else
+        not_ok "usage error: certprobe $bad (exit $rc)"; show
+    fi
+done
+run "$CERTPROBE" --format json "$T/a-late.pem"
+expect_err "only text and digest in this version" "a format of a later version says so"
+run "$CERTPROBE" -w abc "$T/a-late.pem"
+expect_err "warn: 'abc' is not a threshold" "a bad threshold names itself"
+run "$CERTPROBE" -h
+expect_rc 0 "-h exits 0"
+for opt in --warn --crit --timeout --ipv4 --ipv6 --sni --cafile --no-verify --now \
+    --format --config --checks-dir --check-config --jobs --quiet --mail --renew \
+    --dry-run --verbose --help --version; do
+    expect_out "$opt" "--help lists $opt"
+done
+run "$CERTPROBE" -V
+expect_out "certprobe 0." "-V"
+
+# A report that cannot be written is not a silent success.
+if [ -w /dev/full ]; then
+    "$CERTPROBE" --now @$NOW "$T/a-late.pem" >/dev/full 2>"$T/full.err"
+    rc=$?
+    check "writing to a full disk exits 3" test "$rc" = 3
+    check "and says why" grep -q "cannot write the report" "$T/full.err"
+else
+    skip "no /dev/full"; skip "no /dev/full"
+fi
+
+# With no configuration at all, the built-in default: the trust store.
+default_conf=$("$CERTPROBE" -h | sed -n 's/.*(default: \(.*certprobe.conf\)).*/\1/p')
+if [ -e "$default_conf" ]; then
+    skip "a configuration is installed at $default_conf"
+    skip "a configuration is installed at $default_conf"
+    skip "a configuration is installed at $default_conf"
+else
+    run env -u CERTPROBE_CONFIG "$CERTPROBE"
+    expect_err "no configuration at $default_conf; checking the system's trust store" "built-in default says what it checks"
+    store=$(openssl version -d | sed 's/^OPENSSLDIR: "\(.*\)"/\1/')/cert.pem
+    n=$(grep -c 'BEGIN CERTIFICATE' "$store" 2>/dev/null || echo 0)
+    check "one row per certificate of the trust store ($n)" test "$(count_out "$store")" = "$n"
+    expect_out "of $n certificates" "with a summary"
+    run env -u CERTPROBE_CONFIG "$CHECKSSL"
+    :
+fi
+run env -u CERTPROBE_CONFIG "$CHECKSSL"
+if [ -e "$default_conf" ]; then skip "a configuration is installed"; else
+    expect_err "nothing to check: no target given and no configuration at $default_conf" "checkssl with nothing to check says so"
+fi
+
+done_testing
