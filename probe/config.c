@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "readfile.h"
 #include "config.h"
+#include "dirlist.h"
 
 #define MAX_TOKENS 64
 
@@ -410,30 +411,16 @@ load_file(struct cp_config *cfg, const char *path, int required, int is_main)
 	return rc;
 }
 
-static int
-is_conf_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".conf") == 0;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.conf of a checks.d directory, in lexical order. */
+/* Every *.conf of a checks.d directory (hidden ones aside), in lexical
+ * order. */
 static int
 load_dir(struct cp_config *cfg, const char *dir, int required)
 {
 	struct cp_buf path;
-	struct dirent *de;
-	char **names = NULL, **grown;
-	size_t n = 0, cap = 0, i;
+	char **names;
+	size_t n = 0, i;
 	DIR *d;
-	int rc = -1;
+	int err, rc = 0;
 
 	if ((d = opendir(dir)) == NULL) {
 		if (!required && errno == ENOENT)
@@ -442,22 +429,13 @@ load_dir(struct cp_config *cfg, const char *dir, int required)
 		    cp_errno_text(errno));
 	}
 	cfg->found = 1;
-	while ((de = readdir(d)) != NULL) {
-		if (!is_conf_name(de->d_name))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((grown = realloc(names, cap * sizeof(*names))) == NULL)
-				goto out;
-			names = grown;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
-			goto out;
-		n++;
-	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	names = cp_dir_list(d, "*.conf", &n, &err);
+	closedir(d);
+	if (names == NULL)
+		return err == ENOMEM ? -1 : cp_config_error(cfg, dir,
+		    "cannot read directory: %s", cp_errno_text(err));
 	cp_buf_init(&path, 4096);
-	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n && rc == 0; i++) {
 		cp_buf_reset(&path);
 		if (cp_buf_printf(&path, "%s/%s", dir, names[i]) == -1)
 			rc = cp_config_error(cfg, dir, "path too long");
@@ -465,11 +443,7 @@ load_dir(struct cp_config *cfg, const char *dir, int required)
 			rc = load_file(cfg, path.data, 1, 0);
 	}
 	cp_buf_free(&path);
-out:
-	closedir(d);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	cp_dir_list_free(names, n);
 	return rc;
 }
 

@@ -31,22 +31,6 @@ cp_digest_has_news(const struct cp_report *rep)
 	return 0;
 }
 
-/* "label" or "label [address]", escaped. */
-static int
-label_text(const struct cp_result *r, struct cp_buf *b)
-{
-	const char *label = cp_result_label(r);
-
-	cp_buf_reset(b);
-	if (cp_escape(b, label, strlen(label)) == -1)
-		return -1;
-	if (r->address != NULL && (cp_buf_addstr(b, " [") == -1 ||
-	    cp_escape(b, r->address, strlen(r->address)) == -1 ||
-	    cp_buf_addc(b, ']') == -1))
-		return -1;
-	return 0;
-}
-
 /* Whether a row belongs in the section of failures (1) or of due
  * certificates (0); -1 when it belongs in neither. */
 static int
@@ -78,7 +62,7 @@ section(FILE *f, const struct cp_report *rep, const struct cp_row *rows,
 			fprintf(f, "%s\n\n", heading);
 		r = &rep->results[rows[i].result];
 		c = failures ? NULL : &r->certs[rows[i].cert];
-		if (label_text(r, b) == -1)
+		if (cp_label_text(b, r, 1) == -1)
 			return -1;
 		/* In a bundle, the label must say which certificate is due. */
 		if (c != NULL && r->ncerts > 1 && c->subject != NULL &&

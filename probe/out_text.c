@@ -13,20 +13,6 @@
 /* The widest target column before rows stop lining up. */
 #define TARGET_WIDTH_MAX 60
 
-/* Escaped text for the target column: target, and address if any. */
-static int
-target_text(const struct cp_result *r, struct cp_buf *b)
-{
-	cp_buf_reset(b);
-	if (cp_escape(b, r->target, strlen(r->target)) == -1)
-		return -1;
-	if (r->address != NULL && (cp_buf_addstr(b, " [") == -1 ||
-	    cp_escape(b, r->address, strlen(r->address)) == -1 ||
-	    cp_buf_addc(b, ']') == -1))
-		return -1;
-	return 0;
-}
-
 /* Display width of UTF-8 text, counting code points. */
 static size_t
 width(const char *s)
@@ -55,7 +41,7 @@ target_column(const struct cp_report *rep, const struct cp_row *rows,
 
 		if (quiet && row_state(r, rows[i].cert) == CP_OK)
 			continue;
-		if (target_text(r, b) == 0 && (tw = width(b->data)) > w)
+		if (cp_label_text(b, r, 0) == 0 && (tw = width(b->data)) > w)
 			w = tw;
 	}
 	return w > TARGET_WIDTH_MAX ? TARGET_WIDTH_MAX : w;
@@ -71,7 +57,7 @@ print_row(FILE *f, const struct cp_report *rep, const struct cp_row *row,
 	const char *detail;
 	size_t pad;
 
-	if (target_text(r, b) == -1)
+	if (cp_label_text(b, r, 0) == -1)
 		return -1;
 	pad = width(b->data) < tw ? tw - width(b->data) : 0;
 	if (c != NULL && c->v.dates != CP_DATES_UNREADABLE) {

@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 
+struct cp_buf;
 struct cp_report;
+struct cp_result;
 struct cp_cert;
 
 enum cp_format {
@@ -46,6 +48,10 @@ struct cp_row {
 	long cert;         /* index in the result's certificates; -1: failure */
 };
 struct cp_row *cp_rows_sorted(const struct cp_report *, size_t *n);
+
+/* The target column and digest label: the target (or name=, with
+ * `by_name`) and " [address]" where there is one, escaped. */
+int cp_label_text(struct cp_buf *, const struct cp_result *, int by_name);
 
 /* Words for when a certificate is due: "6 days", "expired 2 days ago". */
 void cp_when_text(const struct cp_report *, const struct cp_cert *c,

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "escape.h"
 #include "output.h"
 #include "result.h"
 #include "timeconv.h"
@@ -64,6 +66,21 @@ cp_rows_sorted(const struct cp_report *rep, size_t *count)
 	}
 	free(k);
 	return rows;
+}
+
+int
+cp_label_text(struct cp_buf *b, const struct cp_result *r, int by_name)
+{
+	const char *label = by_name ? cp_result_label(r) : r->target;
+
+	cp_buf_reset(b);
+	if (cp_escape(b, label, strlen(label)) == -1)
+		return -1;
+	if (r->address != NULL && (cp_buf_addstr(b, " [") == -1 ||
+	    cp_escape(b, r->address, strlen(r->address)) == -1 ||
+	    cp_buf_addc(b, ']') == -1))
+		return -1;
+	return 0;
 }
 
 static const char *

@@ -2,13 +2,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "buf.h"
+#include "dirlist.h"
 #include "readfile.h"
 #include "walk.h"
 
@@ -40,60 +40,6 @@ static int
 report_error(struct walk *w, const char *path, int named, const char *error)
 {
 	return report(w, path, -1, NULL, named, error);
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-free_names(char **names, size_t n)
-{
-	while (n > 0)
-		free(names[--n]);
-	free(names);
-}
-
-/*
- * The entries of an open directory, sorted, "." and ".." left out; with
- * `pattern`, only those it matches (a leading dot only explicitly, as the
- * shell does). NULL with *err set on failure.
- */
-static char **
-list_dir(DIR *d, const char *pattern, size_t *count, int *err)
-{
-	struct dirent *de;
-	char **names = NULL, **grown;
-	size_t n = 0, cap = 0;
-
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (pattern != NULL && fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			if ((grown = realloc(names, cap * sizeof(*names))) == NULL)
-				goto nomem;
-			names = grown;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
-			goto nomem;
-		n++;
-	}
-	if ((*err = errno) != 0) {
-		free_names(names, n);
-		return NULL;
-	}
-	qsort(names, n, sizeof(*names), cmp_names);
-	*count = n;
-	return names != NULL ? names : calloc(1, sizeof(*names));
-nomem:
-	free_names(names, n);
-	*err = ENOMEM;
-	return NULL;
 }
 
 /* "dir" + "/" + "name", without doubling a trailing slash. */
@@ -158,7 +104,7 @@ walk_dir(struct walk *w, const char *path, int fd, const struct stat *st,
 		close(fd);
 		return report_error(w, path, named, cp_errno_text(errno));
 	}
-	if ((names = list_dir(d, NULL, &n, &err)) == NULL) {
+	if ((names = cp_dir_list(d, NULL, &n, &err)) == NULL) {
 		closedir(d);
 		return report_error(w, path, named, cp_errno_text(err));
 	}
@@ -174,7 +120,7 @@ walk_dir(struct walk *w, const char *path, int fd, const struct stat *st,
 	}
 	w->depth--;
 	cp_buf_free(&child);
-	free_names(names, n);
+	cp_dir_list_free(names, n);
 	closedir(d);
 	return rc;
 }
@@ -270,7 +216,7 @@ glob_from(struct walk *w, const char *prefix, const char *rest)
 			    cp_errno_text(errno));
 		goto out;
 	}
-	names = list_dir(d, comp, &n, &err);
+	names = cp_dir_list(d, comp, &n, &err);
 	closedir(d);
 	if (names == NULL) {
 		rc = report_error(w, prefix, 1, cp_errno_text(err));
@@ -288,7 +234,7 @@ glob_from(struct walk *w, const char *prefix, const char *rest)
 			rc = glob_from(w, next.data, after);
 	}
 out:
-	free_names(names, n);
+	cp_dir_list_free(names, n);
 	cp_buf_free(&next);
 	return rc;
 }

@@ -86,7 +86,10 @@ run "$CERTPROBE" --now @$NOW -q "$T/dehydrated"
 expect_out "CRITICAL    -10" "-q keeps the expired one"
 expect_no_out "OK " "-q drops OK rows"
 
-# A directory with no certificate file in it says so.
+# An empty directory, and one with no certificate file in it, say so.
+mkdir "$T/empty"
+run "$CERTPROBE" --now @$NOW "$T/empty"
+expect_out "no certificate file found here" "an empty directory is no read error"
 mkdir "$T/nothing"
 echo "just text" >"$T/nothing/notes.txt"
 run "$CERTPROBE" --now @$NOW "$T/nothing"
