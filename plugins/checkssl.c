@@ -128,12 +128,6 @@ main(int argc, char **argv)
 		rc = cp_fe_check_config(PROG, &cfg);
 		goto out;
 	}
-	if (!cfg.found && cli.ntargets == 0) {
-		fprintf(stderr, "%s: nothing to check: no target given and no "
-		    "configuration at %s\n", PROG, cfg.main_path);
-		rc = CP_EXIT_USAGE;
-		goto out;
-	}
 	cap_crit(&cfg);
 	rc = cp_fe_run(PROG, &cli, &cfg,
 	    cli.have_format ? cli.format : CP_FMT_DIGEST, now);

@@ -27,14 +27,12 @@ help(void)
 
 /* What this version refuses rather than pretending to do. */
 static const char *
-not_yet(const struct cp_cli *cli, enum cp_format format)
+not_yet(const struct cp_cli *cli)
 {
 	if (cli->mail)
 		return "--mail is not available in this version";
 	if (cli->renew)
 		return "--renew is not available in this version";
-	if (format != CP_FMT_TEXT && format != CP_FMT_DIGEST)
-		return "--format: only text and digest in this version";
 	return NULL;
 }
 
@@ -63,7 +61,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	format = cli.have_format ? cli.format : CP_FMT_TEXT;
-	if ((refused = not_yet(&cli, format)) != NULL) {
+	if ((refused = not_yet(&cli)) != NULL) {
 		rc = cp_fe_usage_error(PROG, USAGE, refused);
 		goto out;
 	}

@@ -150,6 +150,11 @@ handle(struct cp_cli *cli, int code, const char *arg, char *err,
 			    "digest, nagios, json or prometheus", arg);
 			return -1;
 		}
+		if (cli->format != CP_FMT_TEXT && cli->format != CP_FMT_DIGEST) {
+			snprintf(err, errlen, "--format %s: only text and digest "
+			    "in this version", arg);
+			return -1;
+		}
 		cli->have_format = 1;
 		return 0;
 	case 'd':

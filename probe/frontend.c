@@ -166,6 +166,13 @@ cp_fe_load(const char *prog, const struct cp_cli *cli, int builtin,
 		rc = 0;
 	if (rc == 0 && cp_config_override(cfg, &cli->ovr) == -1)
 		rc = -1;
+	/* Checking nothing must not look like "all is well" to cron. */
+	if (rc == 0 && cfg->nchecks == 0 && cfg->ndiags == 0 &&
+	    !cli->check_config) {
+		fprintf(stderr, "%s: nothing to check: no target given, and no "
+		    "check in the configuration (%s)\n", prog, cfg->main_path);
+		rc = CP_EXIT_USAGE;
+	}
 out:
 	free(dir);
 	if (rc == -1)

@@ -52,6 +52,13 @@ for bad in "--format xml" "--format json" "--mail" "--renew" "--dry-run" "-w" "-
 done
 run "$CERTPROBE" --format json "$T/a-late.pem"
 expect_err "only text and digest in this version" "a format of a later version says so"
+run "$CHECKSSL" --format prometheus "$T/a-late.pem"
+expect_rc 3 "checkssl refuses a format of a later version too"
+run "$CERTPROBE" -C "$T/empty.conf"
+expect_rc 3 "a configuration without checks is not 'all is well'"
+expect_err "nothing to check: no target given, and no check in the configuration ($T/empty.conf)" "and says so"
+run "$CHECKSSL" -C "$T/empty.conf"
+expect_rc 3 "checkssl too: cron must hear of it"
 run "$CERTPROBE" -w abc "$T/a-late.pem"
 expect_err "warn: 'abc' is not a threshold" "a bad threshold names itself"
 run "$CERTPROBE" -h
@@ -92,7 +99,7 @@ else
 fi
 run env -u CERTPROBE_CONFIG "$CHECKSSL"
 if [ -e "$default_conf" ]; then skip "a configuration is installed"; else
-    expect_err "nothing to check: no target given and no configuration at $default_conf" "checkssl with nothing to check says so"
+    expect_err "nothing to check: no target given, and no check in the configuration ($default_conf)" "checkssl with nothing to check says so"
 fi
 
 done_testing

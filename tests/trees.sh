@@ -55,6 +55,12 @@ expect_no_out "README" "by directory: READMEs are skipped quietly"
 check "by directory: fullchain.pem holds leaf and intermediate" \
     test "$(count_out "$LE/live/example.com/fullchain.pem")" = 2
 
+cd "$LE" || exit 1
+run "$CHECKSSL" --now @$NOW DAYS=25 'live/*/cert.pem'
+cd - >/dev/null || exit 1
+check "a relative glob, expanded by checkssl" test "$out" = "Following certificate expiration dates:
+
+live/soon.example.net/cert.pem: $(enddate "$LE/archive/soon.example.net/cert2.pem") (10 days)"
 run "$CHECKSSL" --now @$NOW DAYS=25 "$LE/live/"
 expect_out "$LE/live/soon.example.net/cert.pem: " "checkssl by directory lists cert.pem"
 expect_out "$LE/live/soon.example.net/fullchain.pem (CN = soon.example.net): " \
