@@ -1,5 +1,6 @@
 /* Command-line parsing from one table. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,53 +14,72 @@ enum {
 	OPT_JOBS, OPT_CHECK_CONFIG, OPT_MAIL, OPT_RENEW, OPT_DRY_RUN,
 };
 
+/* A field of struct cp_cli; NONE where an option has no such field. */
+#define FIELD(f) offsetof(struct cp_cli, f)
+#define NONE ((size_t)-1)
+
+/*
+ * Each option does one of: set a configuration option (validated by the
+ * configuration's own table), count a flag, keep its argument, or (now,
+ * format) parse its argument here.
+ */
 static const struct cli_option {
 	const char *name;       /* long name */
 	int code;               /* short letter or OPT_* */
-	int has_arg;            /* no_argument or required_argument */
 	unsigned group;         /* CP_CLI_* it belongs to; 0: always */
-	const char *arg;        /* name of the argument in --help */
+	const char *arg;        /* its argument in --help; NULL: none */
+	const char *setting;    /* configuration option it sets, or NULL */
+	const char *value;      /* the value it sets; NULL: the argument */
+	size_t flag;            /* int field it counts, or NONE */
+	size_t keep;            /* const char * field for the argument, or NONE */
 	const char *help;
 } table[] = {
-	{ "warn", 'w', required_argument, CP_CLI_THRESHOLDS, "DAYS",
+	{ "warn", 'w', CP_CLI_THRESHOLDS, "DAYS", "warn", NULL, NONE, NONE,
 	  "WARNING within DAYS of expiry (also 36h, 33%)" },
-	{ "crit", 'c', required_argument, CP_CLI_THRESHOLDS, "DAYS",
+	{ "crit", 'c', CP_CLI_THRESHOLDS, "DAYS", "crit", NULL, NONE, NONE,
 	  "CRITICAL within DAYS of expiry" },
-	{ "days", 'd', required_argument, CP_CLI_DAYS, "N",
+	{ "days", 'd', CP_CLI_DAYS, "N", NULL, NULL, NONE, FIELD(days),
 	  "list what expires within N days (default: DAYS, else 7)" },
-	{ "timeout", 't', required_argument, CP_CLI_NET, "SECONDS",
+	{ "timeout", 't', CP_CLI_NET, "SECONDS", "timeout", NULL, NONE, NONE,
 	  "bound on each address: resolve, connect, dialog, handshake" },
-	{ "ipv4", '4', no_argument, CP_CLI_NET, NULL, "IPv4 addresses only" },
-	{ "ipv6", '6', no_argument, CP_CLI_NET, NULL, "IPv6 addresses only" },
-	{ "sni", OPT_SNI, required_argument, CP_CLI_NET, "NAME",
+	{ "ipv4", '4', CP_CLI_NET, NULL, "family", "4", NONE, NONE,
+	  "IPv4 addresses only" },
+	{ "ipv6", '6', CP_CLI_NET, NULL, "family", "6", NONE, NONE,
+	  "IPv6 addresses only" },
+	{ "sni", OPT_SNI, CP_CLI_NET, "NAME", "sni", NULL, NONE, NONE,
 	  "server name to send and verify" },
-	{ "cafile", OPT_CAFILE, required_argument, CP_CLI_NET, "FILE",
+	{ "cafile", OPT_CAFILE, CP_CLI_NET, "FILE", "cafile", NULL, NONE, NONE,
 	  "trust these CA certificates instead of the system's" },
-	{ "no-verify", OPT_NO_VERIFY, no_argument, CP_CLI_NET, NULL,
-	  "do not verify chain and host name" },
-	{ "now", OPT_NOW, required_argument, CP_CLI_COMMON, "WHEN",
+	{ "no-verify", OPT_NO_VERIFY, CP_CLI_NET, NULL, "verify", "off", NONE,
+	  NONE, "do not verify chain and host name" },
+	{ "now", OPT_NOW, CP_CLI_COMMON, "WHEN", NULL, NULL, NONE, NONE,
 	  "evaluate as if it were WHEN (@EPOCH or YYYY-MM-DD[THH:MM:SS]Z)" },
-	{ "format", OPT_FORMAT, required_argument, CP_CLI_FORMAT, "FMT",
+	{ "format", OPT_FORMAT, CP_CLI_FORMAT, "FMT", NULL, NULL, NONE, NONE,
 	  "text or digest" },
-	{ "config", 'C', required_argument, CP_CLI_CONFIG, "FILE",
+	{ "config", 'C', CP_CLI_CONFIG, "FILE", NULL, NULL, NONE, FIELD(config),
 	  "configuration file (default: " SYSCONFDIR "/certprobe/certprobe.conf)" },
-	{ "checks-dir", 'D', required_argument, CP_CLI_CONFIG, "DIR",
+	{ "checks-dir", 'D', CP_CLI_CONFIG, "DIR", NULL, NULL, NONE,
+	  FIELD(checks_dir),
 	  "directory of *.conf checks (default: checks.d beside the config)" },
-	{ "check-config", OPT_CHECK_CONFIG, no_argument, CP_CLI_CONFIG, NULL,
+	{ "check-config", OPT_CHECK_CONFIG, CP_CLI_CONFIG, NULL, NULL, NULL,
+	  FIELD(check_config), NONE,
 	  "validate the configuration, print every error, run nothing" },
-	{ "jobs", OPT_JOBS, required_argument, CP_CLI_RUNNER, "N",
+	{ "jobs", OPT_JOBS, CP_CLI_RUNNER, "N", "jobs", NULL, NONE, NONE,
 	  "endpoints checked at once" },
-	{ "quiet", 'q', no_argument, CP_CLI_RUNNER, NULL,
+	{ "quiet", 'q', CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(quiet), NONE,
 	  "text: print only what is not OK" },
-	{ "mail", OPT_MAIL, no_argument, CP_CLI_RUNNER, NULL,
+	{ "mail", OPT_MAIL, CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(mail), NONE,
 	  "mail the digest (not in this version)" },
-	{ "renew", OPT_RENEW, no_argument, CP_CLI_RUNNER, NULL,
+	{ "renew", OPT_RENEW, CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(renew), NONE,
 	  "run renewal hooks (not in this version)" },
-	{ "dry-run", OPT_DRY_RUN, no_argument, CP_CLI_RUNNER, NULL,
-	  "with --renew: say what would run" },
-	{ "verbose", 'v', no_argument, CP_CLI_COMMON, NULL, "say more" },
-	{ "help", 'h', no_argument, 0, NULL, "print this help and exit" },
-	{ "version", 'V', no_argument, 0, NULL, "print the version and exit" },
+	{ "dry-run", OPT_DRY_RUN, CP_CLI_RUNNER, NULL, NULL, NULL,
+	  FIELD(dry_run), NONE, "with --renew: say what would run" },
+	{ "verbose", 'v', CP_CLI_COMMON, NULL, NULL, NULL, FIELD(verbose), NONE,
+	  "say more" },
+	{ "help", 'h', 0, NULL, NULL, NULL, FIELD(help), NONE,
+	  "print this help and exit" },
+	{ "version", 'V', 0, NULL, NULL, NULL, FIELD(version), NONE,
+	  "print the version and exit" },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -81,13 +101,13 @@ build(unsigned accept, struct option *longs, char *shorts)
 		if (!accepted(&table[i], accept))
 			continue;
 		longs[nl].name = table[i].name;
-		longs[nl].has_arg = table[i].has_arg;
+		longs[nl].has_arg = table[i].arg ? required_argument : no_argument;
 		longs[nl].flag = NULL;
 		longs[nl].val = table[i].code;
 		nl++;
 		if (table[i].code < 256) {
 			shorts[ns++] = (char)table[i].code;
-			if (table[i].has_arg == required_argument)
+			if (table[i].arg != NULL)
 				shorts[ns++] = ':';
 		}
 	}
@@ -112,31 +132,12 @@ set_option(struct cp_cli *cli, const char *name, const char *value,
 	return rc;
 }
 
-/* One option that getopt_long returned. */
+/* --now and --format: the two options parsed here. */
 static int
-handle(struct cp_cli *cli, int code, const char *arg, char *err,
+parse_special(struct cp_cli *cli, int code, const char *arg, char *err,
     size_t errlen)
 {
-	switch (code) {
-	case 'w':
-		return set_option(cli, "warn", arg, err, errlen);
-	case 'c':
-		return set_option(cli, "crit", arg, err, errlen);
-	case 't':
-		return set_option(cli, "timeout", arg, err, errlen);
-	case '4':
-		return set_option(cli, "family", "4", err, errlen);
-	case '6':
-		return set_option(cli, "family", "6", err, errlen);
-	case OPT_SNI:
-		return set_option(cli, "sni", arg, err, errlen);
-	case OPT_CAFILE:
-		return set_option(cli, "cafile", arg, err, errlen);
-	case OPT_NO_VERIFY:
-		return set_option(cli, "verify", "off", err, errlen);
-	case OPT_JOBS:
-		return set_option(cli, "jobs", arg, err, errlen);
-	case OPT_NOW:
+	if (code == OPT_NOW) {
 		if (cp_time_parse_when(arg, &cli->now) == -1) {
 			snprintf(err, errlen, "--now: '%s' is not @EPOCH or "
 			    "YYYY-MM-DD[THH:MM:SS]Z", arg);
@@ -144,55 +145,44 @@ handle(struct cp_cli *cli, int code, const char *arg, char *err,
 		}
 		cli->have_now = 1;
 		return 0;
-	case OPT_FORMAT:
-		if (cp_format_parse(arg, &cli->format) == -1) {
-			snprintf(err, errlen, "--format: '%s' is not text, "
-			    "digest, nagios, json or prometheus", arg);
-			return -1;
-		}
-		if (cli->format != CP_FMT_TEXT && cli->format != CP_FMT_DIGEST) {
-			snprintf(err, errlen, "--format %s: only text and digest "
-			    "in this version", arg);
-			return -1;
-		}
-		cli->have_format = 1;
-		return 0;
-	case 'd':
-		cli->days = arg;
-		return 0;
-	case 'C':
-		cli->config = arg;
-		return 0;
-	case 'D':
-		cli->checks_dir = arg;
-		return 0;
-	case OPT_CHECK_CONFIG:
-		cli->check_config = 1;
-		return 0;
-	case 'q':
-		cli->quiet = 1;
-		return 0;
-	case OPT_MAIL:
-		cli->mail = 1;
-		return 0;
-	case OPT_RENEW:
-		cli->renew = 1;
-		return 0;
-	case OPT_DRY_RUN:
-		cli->dry_run = 1;
-		return 0;
-	case 'v':
-		cli->verbose++;
-		return 0;
-	case 'h':
-		cli->help = 1;
-		return 0;
-	case 'V':
-		cli->version = 1;
-		return 0;
 	}
-	snprintf(err, errlen, "unhandled option");
-	return -1;
+	if (cp_format_parse(arg, &cli->format) == -1) {
+		snprintf(err, errlen, "--format: '%s' is not text, digest, "
+		    "nagios, json or prometheus", arg);
+		return -1;
+	}
+	if (cli->format != CP_FMT_TEXT && cli->format != CP_FMT_DIGEST) {
+		snprintf(err, errlen, "--format %s: only text and digest in this "
+		    "version", arg);
+		return -1;
+	}
+	cli->have_format = 1;
+	return 0;
+}
+
+/* One option that getopt_long returned, by its row. */
+static int
+handle(struct cp_cli *cli, int code, const char *arg, char *err,
+    size_t errlen)
+{
+	const struct cli_option *o = table;
+
+	while (o < table + NTABLE && o->code != code)
+		o++;
+	if (o == table + NTABLE) {
+		snprintf(err, errlen, "unhandled option");
+		return -1;
+	}
+	if (o->setting != NULL)
+		return set_option(cli, o->setting, o->value ? o->value : arg,
+		    err, errlen);
+	if (o->flag != NONE)
+		(*(int *)((char *)cli + o->flag))++;
+	else if (o->keep != NONE)
+		*(const char **)((char *)cli + o->keep) = arg;
+	else
+		return parse_special(cli, code, arg, err, errlen);
+	return 0;
 }
 
 int
