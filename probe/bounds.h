@@ -11,6 +11,7 @@
 #define CP_LINE_MAX 4096                   /* one protocol line */
 #define CP_DIALOG_MAX ((size_t)64 << 10)   /* a whole protocol dialog */
 #define CP_PASSWORD_MAX 1024               /* a password_file's content */
+#define CP_PKCS12_ITER_MAX 1000000         /* PBKDF and MAC rounds (OpenSSL: 2048) */
 #define CP_DIR_DEPTH_MAX 64                /* nested directories searched */
 #define CP_ERROR_MAX 512                   /* one error message */
 

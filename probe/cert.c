@@ -8,7 +8,6 @@
 #include <openssl/x509.h>
 
 #include "cert.h"
-#include "timeconv.h"
 
 const char *
 cp_position_name(enum cp_position p)
@@ -52,29 +51,37 @@ dupmem(const void *p, size_t len)
 /*
  * A Name as one line, "CN = example.com, O = Example", in UTF-8 and
  * otherwise raw: control characters and bad bytes are the outputs' to
- * escape, so that each output escapes in its own way.
+ * escape, each in its own way. A Name that does not decode is shown as
+ * such: one odd certificate must not end the run. -1 when out of memory.
  */
-static char *
-name_text(const struct cp_der_span *span)
+static int
+name_text(const struct cp_der_span *span, char **out, size_t *outlen)
 {
 	const unsigned long flags = (XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB &
 	    ~ASN1_STRFLGS_ESC_CTRL) | ASN1_STRFLGS_UTF8_CONVERT;
+	static const char undecodable[] = "(name cannot be decoded)";
 	const unsigned char *p = span->p;
 	X509_NAME *name = NULL;
 	BIO *bio = NULL;
-	char *data, *s = NULL;
+	char *data;
 	long n;
+	int rc = -1;
 
-	if ((name = d2i_X509_NAME(NULL, &p, span->len)) == NULL ||
-	    (bio = BIO_new(BIO_s_mem())) == NULL ||
-	    X509_NAME_print_ex(bio, name, 0, flags) < 0)
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		goto out;
+	if ((name = d2i_X509_NAME(NULL, &p, span->len)) == NULL ||
+	    X509_NAME_print_ex(bio, name, 0, flags) < 0) {
+		BIO_reset(bio);
+		BIO_write(bio, undecodable, (int)sizeof(undecodable) - 1);
+	}
 	n = BIO_get_mem_data(bio, &data);
-	s = dupmem(data, n > 0 ? (size_t)n : 0);
+	*outlen = n > 0 ? (size_t)n : 0;
+	if ((*out = dupmem(data, *outlen)) != NULL)
+		rc = 0;
 out:
 	BIO_free(bio);
 	X509_NAME_free(name);
-	return s;
+	return rc;
 }
 
 /* The serial in hex, as `openssl x509 -serial` prints it. */
@@ -104,13 +111,14 @@ fill_wanted(const struct cp_der_cert *d, unsigned want, struct cp_cert *c)
 	unsigned int mdlen = 0;
 
 	if ((want & CP_WANT_SUBJECT) &&
-	    (c->subject = name_text(&d->subject)) == NULL)
+	    name_text(&d->subject, &c->subject, &c->subject_len) == -1)
 		return -1;
 	if ((want & CP_WANT_ISSUER) &&
-	    (c->issuer = name_text(&d->issuer)) == NULL)
+	    name_text(&d->issuer, &c->issuer, &c->issuer_len) == -1)
 		return -1;
 	if ((want & CP_WANT_SERIAL) &&
-	    (c->serial = serial_text(&d->serial)) == NULL)
+	    (c->serial = serial_text(&d->serial)) == NULL &&
+	    (c->serial = strdup("?")) == NULL)
 		return -1;
 	if (want & CP_WANT_SHA256) {
 		if (EVP_Digest(d->whole.p, (size_t)d->whole.len, c->sha256,
@@ -129,10 +137,9 @@ cp_cert_build(const struct cp_der_cert *d, const struct cp_limits *lim,
 	c->counted = 1;
 	cp_expiry_eval(&d->not_before, &d->not_after, lim, &c->v);
 	if (c->v.dates == CP_DATES_UNREADABLE) {
-		/* Name the unreadable time: whichever OpenSSL refuses. */
-		int64_t ignored;
-		const ASN1_TIME *t = cp_time_from_asn1(&d->not_after,
-		    &ignored) == -1 ? &d->not_after : &d->not_before;
+		/* Name the unreadable time: the one OpenSSL refused. */
+		const ASN1_TIME *t = c->v.bad == CP_BAD_NOT_BEFORE ?
+		    &d->not_before : &d->not_after;
 
 		if ((c->bad_time = dupmem(t->data, (size_t)t->length)) == NULL)
 			return -1;

@@ -33,8 +33,10 @@ struct cp_cert {
 	enum cp_position position;
 	int counted;            /* whether it counts toward the result's state */
 	char *subject;          /* one-line UTF-8 as OpenSSL prints it, raw */
-	char *issuer;           /* (escaped only by the outputs); NULL when */
-	char *serial;           /* not wanted. serial: hex, upper case */
+	size_t subject_len;     /* (escaped only by the outputs, and may hold */
+	char *issuer;           /* NUL bytes: use the lengths); NULL when not */
+	size_t issuer_len;      /* wanted */
+	char *serial;           /* hex, upper case; NULL when not wanted */
 	char *bad_time;         /* raw text of a time OpenSSL cannot read */
 	unsigned char sha256[32];
 	int has_sha256;

@@ -78,30 +78,15 @@ cp_loader_free(struct cp_loader *ld)
 	free(ld);
 }
 
-/* 1-based line number of offset `off`, for messages. */
-static unsigned
-line_of(const char *buf, size_t off)
-{
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < off; i++)
-		line += buf[i] == '\n';
-	return line;
-}
-
-/* Hands one DER certificate (from `der`, `len` bytes) to the callback. */
+/* Hands one DER certificate to the callback: 0, 1 if the bytes are not
+ * a certificate (the caller says where), -1 to stop. */
 static int
-emit_der(struct reading *r, const unsigned char *der, size_t len,
-    const char *where)
+emit_der(struct reading *r, const unsigned char *der, size_t len)
 {
 	struct cp_der_cert c;
 
-	if (cp_der_scan(der, len, &c) == -1) {
-		cp_load_fail(r->err, CP_FAIL_BADCERT, "%s is not a valid certificate",
-		    where);
-		return 0;
-	}
+	if (cp_der_scan(der, len, &c) == -1)
+		return 1;
 	if (r->cb(r->arg, &c, r->count, r->total) == -1) {
 		cp_load_fail(r->err, CP_FAIL_INTERNAL, "out of memory");
 		return -1;
@@ -115,8 +100,7 @@ static int
 emit_stack(struct reading *r, STACK_OF(X509) *certs, const char *what)
 {
 	unsigned char *p;
-	char where[64];
-	int i, n;
+	int i, n, rc;
 
 	r->total = (size_t)sk_X509_num(certs);
 	for (i = 0; i < sk_X509_num(certs); i++) {
@@ -129,11 +113,12 @@ emit_stack(struct reading *r, STACK_OF(X509) *certs, const char *what)
 		cp_buf_reset(&r->ld->der);
 		p = (unsigned char *)r->ld->der.data;
 		i2d_X509(sk_X509_value(certs, i), &p);
-		snprintf(where, sizeof(where), "certificate %d of the %s",
-		    i + 1, what);
-		if (emit_der(r, (unsigned char *)r->ld->der.data, (size_t)n,
-		    where) == -1)
+		if ((rc = emit_der(r, (unsigned char *)r->ld->der.data,
+		    (size_t)n)) == -1)
 			return -1;
+		if (rc == 1)
+			cp_load_fail(r->err, CP_FAIL_BADCERT, "certificate %d of "
+			    "the %s is not valid", i + 1, what);
 	}
 	return 0;
 }
@@ -166,26 +151,125 @@ out:
 }
 
 /*
- * PKCS12_parse with the password, retrying once with OpenSSL's legacy
- * provider: files exported by older tools use RC2 and 3DES, which
- * OpenSSL 3 keeps there.
+ * Whether a password-based algorithm asks for a bounded amount of work.
+ * Iteration counts come from the file; a crafted one would make OpenSSL
+ * spin for hours (a directory search tries every binary file).
  */
 static int
-parse_pkcs12(struct cp_loader *ld, PKCS12 *p12, const char *pass,
-    X509 **cert, STACK_OF(X509) **ca)
+iterations_ok(const X509_ALGOR *alg)
 {
-	EVP_PKEY *key = NULL;
-	int ok;
+	PBE2PARAM *pbe2 = NULL;
+	PBKDF2PARAM *kdf = NULL;
+	PBEPARAM *pbe = NULL;
+	long iter = -1;
 
-	ok = PKCS12_parse(p12, pass, &key, cert, ca);
-	if (!ok && ld->legacy == NULL &&
-	    (ld->legacy = OSSL_PROVIDER_try_load(NULL, "legacy", 1)) != NULL) {
-		ERR_clear_error();
-		ok = PKCS12_parse(p12, pass, &key, cert, ca);
+	if (OBJ_obj2nid(alg->algorithm) == NID_pbes2) {
+		pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
+		    alg->parameter);
+		if (pbe2 != NULL &&
+		    OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2 &&
+		    (kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+		    pbe2->keyfunc->parameter)) != NULL)
+			iter = ASN1_INTEGER_get(kdf->iter);
+	} else if ((pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM),
+	    alg->parameter)) != NULL)
+		iter = ASN1_INTEGER_get(pbe->iter);
+	PBE2PARAM_free(pbe2);
+	PBKDF2PARAM_free(kdf);
+	PBEPARAM_free(pbe);
+	return iter > 0 && iter <= CP_PKCS12_ITER_MAX;
+}
+
+/* The MAC, if any: bounded, then checked with the password (or with no
+ * password and the empty one, as openssl does). Sets *pass to the one
+ * that works. 0, or -1 after recording why. */
+static int
+check_mac(struct reading *r, PKCS12 *p12, const char *given, const char **pass)
+{
+	const ASN1_INTEGER *iter = NULL;
+
+	*pass = given;
+	if (!PKCS12_mac_present(p12))
+		return 0;
+	PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
+	if (iter != NULL && (ASN1_INTEGER_get(iter) <= 0 ||
+	    ASN1_INTEGER_get(iter) > CP_PKCS12_ITER_MAX)) {
+		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 MAC asks for more "
+		    "than %d iterations: refused", CP_PKCS12_ITER_MAX);
+		return -1;
 	}
-	/* The key is not ours to look at. */
-	EVP_PKEY_free(key);
-	return ok ? 0 : -1;
+	if (given != NULL) {
+		if (PKCS12_verify_mac(p12, given, -1))
+			return 0;
+		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 file cannot be "
+		    "opened (wrong password in password_file?)");
+		return -1;
+	}
+	if (PKCS12_verify_mac(p12, NULL, 0) || PKCS12_verify_mac(p12, "", 0)) {
+		*pass = PKCS12_verify_mac(p12, NULL, 0) ? NULL : "";
+		return 0;
+	}
+	cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 file is protected by a "
+	    "password: give it with password_file=");
+	return -1;
+}
+
+/*
+ * The bags of one AuthenticatedSafe element: plain, or encrypted with
+ * the password (retrying once with OpenSSL's legacy provider, which holds
+ * the RC2 and 3DES that older exports use). NULL after recording why.
+ */
+static STACK_OF(PKCS12_SAFEBAG) *
+unpack_bags(struct reading *r, PKCS7 *p7, const char *pass)
+{
+	STACK_OF(PKCS12_SAFEBAG) *bags;
+	int passlen = pass ? -1 : 0;
+
+	if (OBJ_obj2nid(p7->type) == NID_pkcs7_data)
+		return PKCS12_unpack_p7data(p7);
+	if (OBJ_obj2nid(p7->type) != NID_pkcs7_encrypted)
+		return sk_PKCS12_SAFEBAG_new_null();   /* nothing of ours */
+	if (!iterations_ok(p7->d.encrypted->enc_data->algorithm)) {
+		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 encryption asks "
+		    "for more than %d iterations, or an unknown scheme: refused",
+		    CP_PKCS12_ITER_MAX);
+		return NULL;
+	}
+	bags = PKCS12_unpack_p7encdata(p7, pass, passlen);
+	if (bags == NULL && r->ld->legacy == NULL &&
+	    (r->ld->legacy = OSSL_PROVIDER_try_load(NULL, "legacy", 1)) != NULL)
+		bags = PKCS12_unpack_p7encdata(p7, pass, passlen);
+	if (bags == NULL)
+		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 certificates "
+		    "cannot be decrypted%s", pass != NULL && *pass != '\0' ?
+		    " (wrong password in password_file?)" : "");
+	return bags;
+}
+
+/* Moves the certificates of `bags` into `leaf` (those with a key ID: the
+ * key's own certificate) or `rest`. Key bags are never decrypted. */
+static int
+take_certs(STACK_OF(PKCS12_SAFEBAG) *bags, STACK_OF(X509) *leaf,
+    STACK_OF(X509) *rest)
+{
+	const PKCS12_SAFEBAG *bag;
+	X509 *x;
+	int i;
+
+	for (i = 0; i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+		bag = sk_PKCS12_SAFEBAG_value(bags, i);
+		if (PKCS12_SAFEBAG_get_nid(bag) != NID_certBag ||
+		    PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate)
+			continue;
+		if ((x = PKCS12_SAFEBAG_get1_cert(bag)) == NULL)
+			continue;
+		if (!sk_X509_push(PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID) ?
+		    leaf : rest, x)) {
+			X509_free(x);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Certificates of a PKCS#12 file: 0 when read (or failed with a reason),
@@ -193,13 +277,15 @@ parse_pkcs12(struct cp_loader *ld, PKCS12 *p12, const char *pass,
 static int
 read_pkcs12(struct reading *r, const unsigned char *der, size_t len)
 {
-	const unsigned char *p = der;
-	STACK_OF(X509) *all = NULL, *ca = NULL;
 	struct cp_load_error perr = { CP_FAIL_NONE, "" };
+	STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+	STACK_OF(X509) *leaf = NULL, *rest = NULL;
+	STACK_OF(PKCS7) *safes = NULL;
+	const unsigned char *p = der;
 	char password[CP_PASSWORD_MAX];
-	X509 *cert = NULL;
+	const char *pass = NULL;
 	PKCS12 *p12;
-	int rc = -1;
+	int i, rc = 0;
 
 	if ((p12 = d2i_PKCS12(NULL, &p, (long)len)) == NULL)
 		return 1;
@@ -208,42 +294,46 @@ read_pkcs12(struct reading *r, const unsigned char *der, size_t len)
 	    password, sizeof(password), &perr) == -1) {
 		cp_load_fail(r->err, perr.fail, "password_file %s: %s",
 		    r->password_file, perr.msg);
-		rc = 0;
 		goto out;
 	}
-	if (r->password_file == NULL && !PKCS12_verify_mac(p12, NULL, 0) &&
-	    !PKCS12_verify_mac(p12, "", 0)) {
-		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 file is protected by a "
-		    "password: give it with password_file=");
-		rc = 0;
+	if (check_mac(r, p12, r->password_file ? password : NULL, &pass) == -1)
+		goto out;
+	if ((safes = PKCS12_unpack_authsafes(p12)) == NULL) {
+		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 contents cannot "
+		    "be decoded");
 		goto out;
 	}
-	if (parse_pkcs12(r->ld, p12, r->password_file ? password : NULL,
-	    &cert, &ca) == -1) {
-		cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 file cannot be "
-		    "opened%s", r->password_file != NULL ?
-		    " (wrong password in password_file?)" : "");
-		rc = 0;
-		goto out;
+	if ((leaf = sk_X509_new_null()) == NULL ||
+	    (rest = sk_X509_new_null()) == NULL)
+		goto nomem;
+	for (i = 0; i < sk_PKCS7_num(safes); i++) {
+		if ((bags = unpack_bags(r, sk_PKCS7_value(safes, i), pass)) == NULL)
+			goto out;
+		if (take_certs(bags, leaf, rest) == -1)
+			goto nomem;
+		sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+		bags = NULL;
 	}
-	/* The certificate that matches the key first, then the others. */
-	if ((all = sk_X509_new_null()) == NULL ||
-	    (cert != NULL && !sk_X509_push(all, cert)))
-		goto out;
-	while (sk_X509_num(ca) > 0 && sk_X509_push(all, sk_X509_value(ca, 0)))
-		(void)sk_X509_delete(ca, 0);
-	if (sk_X509_num(all) == 0)
-		cp_load_fail(r->err, CP_FAIL_NOCERT, "PKCS#12 file holds no certificate");
-	else if (emit_stack(r, all, "PKCS#12 file") == -1)
-		goto out;
-	rc = 0;
+	/* The key's own certificate first, then the others. */
+	while (sk_X509_num(rest) > 0) {
+		if (!sk_X509_push(leaf, sk_X509_value(rest, 0)))
+			goto nomem;
+		(void)sk_X509_delete(rest, 0);
+	}
+	if (sk_X509_num(leaf) == 0)
+		cp_load_fail(r->err, CP_FAIL_NOCERT, "PKCS#12 file holds no "
+		    "certificate");
+	else if (emit_stack(r, leaf, "PKCS#12 file") == -1)
+		rc = -1;
+	goto out;
+nomem:
+	cp_load_fail(r->err, CP_FAIL_INTERNAL, "out of memory");
+	rc = -1;
 out:
-	/* `all` owns what was moved into it, `ca` what was not. */
-	if (all != NULL)
-		sk_X509_pop_free(all, X509_free);
-	else
-		X509_free(cert);
-	sk_X509_pop_free(ca, X509_free);
+	sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	sk_X509_pop_free(leaf, X509_free);
+	sk_X509_pop_free(rest, X509_free);
+	sk_PKCS7_pop_free(safes, PKCS7_free);
 	PKCS12_free(p12);
 	OPENSSL_cleanse(password, sizeof(password));
 	return rc;
@@ -337,49 +427,114 @@ decode_body(struct cp_loader *ld, const char *body, size_t len)
 	return 0;
 }
 
-/* One PEM block whose BEGIN line starts at `begin`; returns the offset
- * to go on from, or 0 to stop the file. */
+/* Offset of the next "-----BEGIN " that starts a line, at or after
+ * `off`; `len` if there is none. */
+static size_t
+next_begin(const char *buf, size_t len, size_t off)
+{
+	const char *hit;
+
+	while (off < len &&
+	    (hit = memmem(buf + off, len - off, "-----BEGIN ", 11)) != NULL) {
+		off = (size_t)(hit - buf);
+		if (off == 0 || buf[off - 1] == '\n')
+			return off;
+		off += 11;
+	}
+	return len;
+}
+
+/* "certificate at line N" for a block at `begin`: counted only when a
+ * message needs it, so that a file of many blocks stays linear. */
+static void
+block_where(const char *buf, size_t begin, enum block_kind kind, char *out,
+    size_t outlen)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < begin; i++)
+		line += buf[i] == '\n';
+	snprintf(out, outlen, "%s at line %u", kind == BLOCK_CERT ?
+	    "certificate" : "PEM block", line);
+}
+
+/* Records a problem of the block at `begin`, naming where it is. */
+static void
+block_fail(struct reading *r, const char *buf, size_t begin,
+    enum block_kind kind, const char *what)
+{
+	char where[64];
+
+	if (r->err->fail != CP_FAIL_NONE)
+		return;
+	block_where(buf, begin, kind, where, sizeof(where));
+	cp_load_fail(r->err, CP_FAIL_BADCERT, "%s %s", where, what);
+}
+
+/* Decodes a certificate or PKCS#7 block's body and hands it over. */
+static int
+decode_block(struct reading *r, const char *buf, size_t begin,
+    enum block_kind kind, const char *body, size_t len)
+{
+	unsigned char *der;
+	int rc;
+
+	if (decode_body(r->ld, body, len) == -1) {
+		block_fail(r, buf, begin, kind, "is not valid base64");
+		return 0;
+	}
+	der = (unsigned char *)r->ld->der.data;
+	if (kind == BLOCK_PKCS7) {
+		if ((rc = read_pkcs7(r, der, r->ld->der.len)) == 1)
+			block_fail(r, buf, begin, kind, "is not valid PKCS#7");
+		return rc == -1 ? -1 : 0;
+	}
+	if ((rc = emit_der(r, der, r->ld->der.len)) == 1)
+		block_fail(r, buf, begin, kind, "is not a valid certificate");
+	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * One PEM block whose BEGIN line starts at `begin`. Its END line is
+ * looked for only up to the next BEGIN, so a truncated block neither
+ * swallows the next one nor stops the file. Returns where to go on, or
+ * `len` + 1 to stop (memory ran out).
+ */
 static size_t
 read_block(struct reading *r, const char *buf, size_t len, size_t begin)
 {
-	const char *label = buf + begin + 11, *eol, *end, *lend;
-	char endmark[96], where[64];
+	const char *label = buf + begin + 11, *eol, *end, *dashes;
+	size_t n, stop, rest = len - (begin + 11);
+	char endmark[96];
 	enum block_kind kind;
-	size_t n;
 
-	if ((lend = memmem(label, len - (size_t)(label - buf), "-----", 5)) ==
-	    NULL || (n = (size_t)(lend - label)) >= 64 ||
-	    (eol = memchr(label, '\n', len - (size_t)(label - buf))) == NULL ||
-	    lend > eol)
-		return begin + 11;
+	eol = memchr(label, '\n', rest);
+	dashes = memmem(label, eol ? (size_t)(eol - label) : rest, "-----", 5);
+	if (eol == NULL || dashes == NULL || (n = (size_t)(dashes - label)) >= 64)
+		return next_begin(buf, len, begin + 11);
 	kind = classify(label, n);
 	snprintf(endmark, sizeof(endmark), "-----END %.*s-----", (int)n, label);
-	snprintf(where, sizeof(where), "%s at line %u",
-	    kind == BLOCK_CERT ? "certificate" : "PEM block",
-	    line_of(buf, begin));
-	if ((end = memmem(eol, len - (size_t)(eol - buf), endmark,
-	    strlen(endmark))) == NULL) {
-		if (kind == BLOCK_CERT || kind == BLOCK_PKCS7)
-			cp_load_fail(r->err, CP_FAIL_BADCERT, "%s is truncated: no "
-			    "'%s' line", where, endmark);
-		return 0;
-	}
+	stop = next_begin(buf, len, (size_t)(eol - buf));
+	end = memmem(eol, (size_t)(buf + stop - eol), endmark, strlen(endmark));
 	if (kind == BLOCK_KEY)
 		r->saw_key = r->secret = 1;
 	else if (kind == BLOCK_OTHER && r->other[0] == '\0')
 		snprintf(r->other, sizeof(r->other), "%.*s", (int)n, label);
-	if (kind != BLOCK_CERT && kind != BLOCK_PKCS7)
-		return (size_t)(end - buf) + strlen(endmark);
-	if (decode_body(r->ld, eol + 1, (size_t)(end - eol - 1)) == -1)
-		cp_load_fail(r->err, CP_FAIL_BADCERT, "%s is not valid base64", where);
-	else if (kind == BLOCK_CERT) {
-		if (emit_der(r, (unsigned char *)r->ld->der.data,
-		    r->ld->der.len, where) == -1)
-			return 0;
-	} else if (read_pkcs7(r, (unsigned char *)r->ld->der.data,
-	    r->ld->der.len) == 1)
-		cp_load_fail(r->err, CP_FAIL_BADCERT, "%s is not valid PKCS#7", where);
-	return (size_t)(end - buf) + strlen(endmark);
+	if (end == NULL) {
+		if (kind == BLOCK_CERT || kind == BLOCK_PKCS7) {
+			char what[128];
+
+			snprintf(what, sizeof(what), "is truncated: no '%s' line",
+			    endmark);
+			block_fail(r, buf, begin, kind, what);
+		}
+		return stop;
+	}
+	if ((kind == BLOCK_CERT || kind == BLOCK_PKCS7) && decode_block(r, buf,
+	    begin, kind, eol + 1, (size_t)(end - eol - 1)) == -1)
+		return len + 1;
+	return next_begin(buf, len, (size_t)(end - buf) + strlen(endmark));
 }
 
 /* How many certificates a PEM file holds, 0 if a PKCS#7 block makes it
@@ -387,13 +542,13 @@ read_block(struct reading *r, const char *buf, size_t len, size_t begin)
 static size_t
 count_pem(const char *buf, size_t len)
 {
-	const char *hit, *label, *end;
-	size_t off = 0, n = 0;
+	const char *label, *end;
+	size_t off, n = 0;
 
-	while ((hit = memmem(buf + off, len - off, "-----BEGIN ", 11)) != NULL) {
-		off = (size_t)(hit - buf) + 11;
-		label = hit + 11;
-		if ((end = memmem(label, len - off, "-----", 5)) == NULL)
+	for (off = next_begin(buf, len, 0); off < len;
+	    off = next_begin(buf, len, off + 11)) {
+		label = buf + off + 11;
+		if ((end = memmem(label, len - off - 11, "-----", 5)) == NULL)
 			break;
 		switch (classify(label, (size_t)(end - label))) {
 		case BLOCK_CERT:
@@ -408,54 +563,45 @@ count_pem(const char *buf, size_t len)
 	return n;
 }
 
-/* Every "-----BEGIN " at the start of a line, in order. */
+/* Every block of a PEM file, in order. */
 static void
 read_pem(struct reading *r, const char *buf, size_t len)
 {
-	const char *hit;
-	size_t off = 0;
+	size_t off;
 
 	r->total = count_pem(buf, len);
-	while (off < len &&
-	    (hit = memmem(buf + off, len - off, "-----BEGIN ", 11)) != NULL) {
-		off = (size_t)(hit - buf);
-		if (off > 0 && buf[off - 1] != '\n') {
-			off += 11;
-			continue;
-		}
-		if ((off = read_block(r, buf, len, off)) == 0)
-			break;
-	}
+	for (off = next_begin(buf, len, 0); off < len;
+	    off = read_block(r, buf, len, off))
+		;
 	if (r->count > 0 || r->err->fail != CP_FAIL_NONE)
 		return;
 	if (r->saw_key)
 		cp_load_fail(r->err, CP_FAIL_NOCERT, "holds a private key but no "
 		    "certificate");
 	else if (r->other[0] != '\0')
-		cp_load_fail(r->err, CP_FAIL_NOCERT, "holds a PEM '%s' block but no "
-		    "certificate", r->other);
+		cp_load_fail(r->err, CP_FAIL_NOCERT, "holds a PEM '%s' block but "
+		    "no certificate", r->other);
 	else
 		cp_load_fail(r->err, CP_FAIL_NOCERT, "no certificate found");
 }
 
-/* A binary file: one DER certificate, PKCS#7 or PKCS#12. */
+/* A binary file: one DER certificate (trailing bytes allowed, as openssl
+ * allows them), PKCS#7 or PKCS#12. */
 static void
 read_binary(struct reading *r, const unsigned char *buf, size_t len)
 {
-	struct cp_der_cert c;
 	int rc;
 
-	if (cp_der_scan(buf, len, &c) == 0 && (size_t)c.whole.len == len) {
-		r->total = 1;
-		(void)emit_der(r, buf, len, "certificate");
+	r->total = 1;
+	if ((rc = emit_der(r, buf, len)) != 1)
 		return;
-	}
+	r->total = 0;
 	if ((rc = read_pkcs7(r, buf, len)) != 1)
 		return;
 	if ((rc = read_pkcs12(r, buf, len)) != 1)
 		return;
-	cp_load_fail(r->err, CP_FAIL_NOCERT, "no certificate found (not PEM, DER, "
-	    "PKCS#7 or PKCS#12)");
+	cp_load_fail(r->err, CP_FAIL_NOCERT, "no certificate found (not PEM, "
+	    "DER, PKCS#7 or PKCS#12)");
 }
 
 size_t
@@ -464,6 +610,8 @@ cp_certfile_read(struct cp_loader *ld, int fd, const struct stat *st,
     struct cp_load_error *err)
 {
 	struct reading r;
+	const char *buf;
+	size_t len;
 
 	memset(&r, 0, sizeof(r));
 	r.ld = ld;
@@ -475,12 +623,20 @@ cp_certfile_read(struct cp_loader *ld, int fd, const struct stat *st,
 	err->msg[0] = '\0';
 	if (cp_read_fd(fd, st, &ld->file, ld->file_max, err) == -1)
 		return 0;
-	if (ld->file.len == 0)
+	buf = ld->file.data;
+	len = ld->file.len;
+	if (len == 0)
 		cp_load_fail(err, CP_FAIL_NOCERT, "empty file");
-	else if (memmem(ld->file.data, ld->file.len, "-----BEGIN ", 11) != NULL)
-		read_pem(&r, ld->file.data, ld->file.len);
-	else
-		read_binary(&r, (unsigned char *)ld->file.data, ld->file.len);
+	else if (next_begin(buf, len, 0) < len)
+		read_pem(&r, buf, len);
+	/* Binary, or binary that happens to hold a BEGIN line: DER always
+	 * has NUL bytes (every BIT STRING starts with one), PEM never. */
+	if (len > 0 && r.count == 0 && (err->fail == CP_FAIL_NONE ||
+	    err->fail == CP_FAIL_NOCERT) && (next_begin(buf, len, 0) == len ||
+	    memchr(buf, '\0', len) != NULL)) {
+		err->fail = CP_FAIL_NONE;
+		read_binary(&r, (const unsigned char *)buf, len);
+	}
 	/* Private keys and PKCS#12 secrets do not linger in our memory. */
 	if (r.secret)
 		OPENSSL_cleanse(ld->file.data, ld->file.len);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "timeconv.h"
 
 /* Long-only options get codes past the byte range. */
@@ -185,6 +186,31 @@ handle(struct cp_cli *cli, int code, const char *arg, char *err,
 	return 0;
 }
 
+/*
+ * Names the option getopt_long refused. An unknown letter may sit inside
+ * a cluster ("-xq"), where argv[optind - 1] is not it; an unknown long
+ * option, or one missing its argument, is argv[optind - 1] itself.
+ */
+static void
+bad_option(char **argv, int code, char *err, size_t errlen)
+{
+	const char *word = argv[optind - 1];
+	char *shown;
+
+	if (code == '?' && optopt != 0 && optopt < 256) {
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+		return;
+	}
+	if (code == ':' && strncmp(word, "--", 2) != 0) {
+		snprintf(err, errlen, "missing argument to option '-%c'", optopt);
+		return;
+	}
+	shown = cp_escape_dup(word, strlen(word));
+	snprintf(err, errlen, "%s option '%s'", code == '?' ? "unknown" :
+	    "missing argument to", shown ? shown : "?");
+	free(shown);
+}
+
 int
 cp_cli_parse(int argc, char **argv, unsigned accept, struct cp_cli *cli,
     char *err, size_t errlen)
@@ -200,16 +226,7 @@ cp_cli_parse(int argc, char **argv, unsigned accept, struct cp_cli *cli,
 	optind = 1;
 	while ((code = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (code == '?' || code == ':') {
-			const char *bad = argv[optind - 1];
-
-			if (optopt != 0 && optopt < 256 && bad[1] != '-')
-				snprintf(err, errlen, "%s option '-%c'",
-				    code == '?' ? "unknown" : "missing argument to",
-				    optopt);
-			else
-				snprintf(err, errlen, "%s option '%s'",
-				    code == '?' ? "unknown" : "missing argument to",
-				    bad);
+			bad_option(argv, code, err, errlen);
 			goto out;
 		}
 		if (handle(cli, code, optarg, err, errlen) == -1)

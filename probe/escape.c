@@ -38,8 +38,12 @@ printable_len(const unsigned char *p, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return 0;
-	/* C1 controls: some terminals take U+009B as CSI. */
-	if (cp >= 0x80 && cp <= 0x9f)
+	/* C1 controls (some terminals take U+009B as CSI), and what can
+	 * make a line look other than it is: bidirectional overrides and
+	 * isolates, line and paragraph separators. */
+	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c)
 		return 0;
 	return len;
 }

@@ -3,9 +3,11 @@
  * names, server replies) before it reaches a terminal, a mail or a label.
  *
  * Valid UTF-8 passes through, except control characters (C0, DEL and
- * C1, which terminals act on) and the backslash; those and every byte of
- * invalid UTF-8 become \xNN, and the backslash becomes \\, so the output
- * is unambiguous and printable.
+ * C1, which terminals act on), the characters that change how a line
+ * reads (bidirectional marks, overrides and isolates; line and paragraph
+ * separators) and the backslash; those and every byte of invalid UTF-8
+ * become \xNN, and the backslash becomes \\, so the output is
+ * unambiguous and shows what the bytes are.
  */
 #ifndef CP_ESCAPE_H
 #define CP_ESCAPE_H

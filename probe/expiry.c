@@ -31,6 +31,20 @@ cmp_at(const ASN1_TIME *t, int64_t now, int64_t span)
 	return X509_cmp_time(t, &when);
 }
 
+/*
+ * The shape X509_cmp_time insists on before it compares: YYMMDDHHMMSSZ
+ * or YYYYMMDDHHMMSSZ (RFC 5280). OpenSSL's ASN1_TIME_to_tm also takes
+ * fractions and offsets; checking the shape holds notBefore, which is not
+ * given to X509_cmp_time, to the same rule as notAfter.
+ */
+static int
+strict_shape(const ASN1_TIME *t)
+{
+	return ((t->type == V_ASN1_UTCTIME && t->length == 13) ||
+	    (t->type == V_ASN1_GENERALIZEDTIME && t->length == 15)) &&
+	    t->data[t->length - 1] == 'Z';
+}
+
 static void
 set(struct cp_validity *v, enum cp_state s, enum cp_dates d)
 {
@@ -46,8 +60,13 @@ cp_expiry_eval(const ASN1_TIME *nb, const ASN1_TIME *na,
 	int c;
 
 	v->not_before = v->not_after = v->days_left = 0;
-	if (cp_time_from_asn1(nb, &v->not_before) == -1 ||
-	    cp_time_from_asn1(na, &v->not_after) == -1) {
+	v->bad = CP_BAD_NONE;
+	if (!strict_shape(na) || cp_time_from_asn1(na, &v->not_after) == -1)
+		v->bad = CP_BAD_NOT_AFTER;
+	else if (!strict_shape(nb) ||
+	    cp_time_from_asn1(nb, &v->not_before) == -1)
+		v->bad = CP_BAD_NOT_BEFORE;
+	if (v->bad != CP_BAD_NONE) {
 		set(v, CP_UNKNOWN, CP_DATES_UNREADABLE);
 		return;
 	}
@@ -77,5 +96,6 @@ cp_expiry_eval(const ASN1_TIME *nb, const ASN1_TIME *na,
 		set(v, CP_CRITICAL, CP_DATES_NOT_YET);
 	return;
 unreadable:
+	v->bad = CP_BAD_NOT_AFTER;
 	set(v, CP_UNKNOWN, CP_DATES_UNREADABLE);
 }

@@ -32,9 +32,17 @@ enum cp_dates {
 	CP_DATES_UNREADABLE,  /* OpenSSL cannot read a time */
 };
 
+/* Which time OpenSSL cannot read, when dates is CP_DATES_UNREADABLE. */
+enum cp_bad_time {
+	CP_BAD_NONE,
+	CP_BAD_NOT_BEFORE,
+	CP_BAD_NOT_AFTER,
+};
+
 struct cp_validity {
 	enum cp_state state;
 	enum cp_dates dates;
+	enum cp_bad_time bad;  /* the unreadable one, if any */
 	int64_t not_before;   /* Unix seconds; 0 when unreadable */
 	int64_t not_after;    /* Unix seconds; 0 when unreadable */
 	int64_t days_left;    /* floor((notAfter - now) / 86400) */

@@ -20,8 +20,11 @@
 int
 cp_fe_usage_error(const char *prog, const char *usage, const char *msg)
 {
+	char *shown = cp_escape_dup(msg, strlen(msg));
+
 	fprintf(stderr, "%s: %s\nUsage: %s\nTry '%s --help' for more.\n",
-	    prog, msg, usage, prog);
+	    prog, shown ? shown : msg, usage, prog);
+	free(shown);
 	return CP_EXIT_USAGE;
 }
 
@@ -87,8 +90,8 @@ checks_dir_beside(const char *config)
 static int
 use_targets(const char *prog, const struct cp_cli *cli, struct cp_config *cfg)
 {
-	char err[CP_ERROR_MAX];
 	size_t before;
+	char *shown;
 	int i;
 
 	print_diags(prog, cfg, " (ignored: targets given)");
@@ -99,9 +102,10 @@ use_targets(const char *prog, const struct cp_cli *cli, struct cp_config *cfg)
 		    "command line") == -1)
 			return -1;
 		if (cfg->ndiags > before) {
-			snprintf(err, sizeof(err), "%s",
-			    cfg->diags[cfg->ndiags - 1].msg);
-			fprintf(stderr, "%s: %s\n", prog, err);
+			shown = cp_escape_dup(cfg->diags[cfg->ndiags - 1].msg,
+			    strlen(cfg->diags[cfg->ndiags - 1].msg));
+			fprintf(stderr, "%s: %s\n", prog, shown ? shown : "?");
+			free(shown);
 			return CP_EXIT_USAGE;
 		}
 	}

@@ -1,4 +1,5 @@
 /* Matching a private key file with a certificate's public key. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,8 +82,16 @@ cp_key_matches(const struct cp_der_cert *cert, const char *key_path,
 		goto out;
 	}
 	if ((key = decode_key(&b)) == NULL) {
-		cp_load_fail(err, CP_FAIL_FILE, "key %s holds no private key "
-		    "that can be read without a passphrase", key_path);
+		/* An encrypted key may be fine (the server has its
+		 * passphrase); one that does not decode will not load. */
+		if (memmem(b.data, b.len, "ENCRYPTED", 9) != NULL)
+			cp_load_fail(err, CP_FAIL_FILE, "key %s is encrypted: "
+			    "cannot check it without its passphrase", key_path);
+		else {
+			cp_load_fail(err, CP_FAIL_KEY, "key %s holds no usable "
+			    "private key", key_path);
+			rc = 0;
+		}
 		goto out;
 	}
 	if ((pub = d2i_PUBKEY(NULL, &p, cert->spki.len)) == NULL) {

@@ -13,8 +13,9 @@
 
 /*
  * Compares the key in `key_path` with the certificate's public key.
- * 1: they match. 0: they do not, or the key is missing (CP_FAIL_KEY in
- * `err`). -1: the key could not be read or decoded (`err` says why).
+ * 1: they match. 0: they do not, or the key is missing or does not
+ * decode (CP_FAIL_KEY in `err`: the server would not start). -1: the
+ * key cannot be read by us, or is encrypted (`err` says why).
  * The key is never printed; an encrypted key is not prompted for.
  */
 int cp_key_matches(const struct cp_der_cert *, const char *key_path,

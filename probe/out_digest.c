@@ -67,7 +67,7 @@ section(FILE *f, const struct cp_report *rep, const struct cp_row *rows,
 		/* In a bundle, the label must say which certificate is due. */
 		if (c != NULL && r->ncerts > 1 && c->subject != NULL &&
 		    (cp_buf_addstr(b, " (") == -1 || cp_escape(b, c->subject,
-		    strlen(c->subject)) == -1 || cp_buf_addc(b, ')') == -1))
+		    c->subject_len) == -1 || cp_buf_addc(b, ')') == -1))
 			return -1;
 		fprintf(f, "%s: ", b->data);
 		if (failures) {

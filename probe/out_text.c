@@ -54,8 +54,8 @@ print_row(FILE *f, const struct cp_report *rep, const struct cp_row *row,
 	const struct cp_result *r = &rep->results[row->result];
 	const struct cp_cert *c = row->cert >= 0 ? &r->certs[row->cert] : NULL;
 	char date[CP_TIME_TEXT_MAX], days[24];
-	const char *detail;
 	size_t pad;
+	int rc;
 
 	if (cp_label_text(b, r, 0) == -1)
 		return -1;
@@ -71,8 +71,12 @@ print_row(FILE *f, const struct cp_report *rep, const struct cp_row *row,
 	    cp_state_name(row_state(r, row->cert)), days, date, b->data,
 	    (int)pad, "");
 	cp_buf_reset(b);
-	detail = c != NULL ? (c->subject ? c->subject : "") : r->error;
-	if (cp_escape(b, detail, strlen(detail)) == -1)
+	if (c != NULL && c->subject != NULL)
+		rc = cp_escape(b, c->subject, c->subject_len);
+	else
+		rc = cp_escape(b, r->error ? r->error : "", r->error ?
+		    strlen(r->error) : 0);
+	if (rc == -1)
 		return -1;
 	fprintf(f, "%s%s\n", b->data, c != NULL && !c->counted ?
 	    " (not counted)" : "");

@@ -120,8 +120,9 @@ cp_report_settle(struct cp_report *rep, struct cp_result *r,
 
 		if (c->v.dates == CP_DATES_UNREADABLE)
 			cp_result_fail(r, CP_FAIL_BADCERT, "certificate %zu: "
-			    "OpenSSL cannot read its time '%s'", i + 1,
-			    c->bad_time ? c->bad_time : "?");
+			    "OpenSSL cannot read its %s time '%s'", i + 1,
+			    c->v.bad == CP_BAD_NOT_BEFORE ? "notBefore" :
+			    "notAfter", c->bad_time ? c->bad_time : "?");
 		if (c->counted)
 			s = cp_state_worst(s, c->v.state);
 	}

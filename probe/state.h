@@ -23,7 +23,7 @@ enum cp_fail {
 	CP_FAIL_FILE,        /* a file or directory cannot be read */
 	CP_FAIL_NOCERT,      /* a file holds no certificate */
 	CP_FAIL_BADCERT,     /* a certificate cannot be decoded or its time read */
-	CP_FAIL_KEY,         /* key= does not match, or cannot be read */
+	CP_FAIL_KEY,         /* key= is missing, unusable or does not match */
 	CP_FAIL_RESOLVE,     /* a name does not resolve */
 	CP_FAIL_CONNECT,     /* connection refused or reset */
 	CP_FAIL_TIMEOUT,     /* a bounded wait ran out */

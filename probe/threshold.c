@@ -15,12 +15,13 @@
 static size_t
 read_micro(const char *s, int64_t *out)
 {
-	const int64_t limit = INT64_MAX / 10 / MICRO;
+	/* whole * MICRO + (MICRO - 1) must fit: the largest whole part. */
+	const int64_t limit = INT64_MAX / MICRO - 1;
 	int64_t whole = 0, frac = 0, scale = MICRO;
 	size_t i = 0, digits = 0;
 
 	for (; s[i] >= '0' && s[i] <= '9'; i++, digits++) {
-		if (whole > limit)
+		if (whole > (limit - (s[i] - '0')) / 10)
 			return 0;
 		whole = whole * 10 + (s[i] - '0');
 	}

@@ -71,8 +71,13 @@ cp_time_parse_when(const char *text, int64_t *out)
 	size_t n;
 	int rc = -1;
 
-	if (text[0] == '@')
-		return parse_epoch(text + 1, out);
+	if (text[0] == '@') {
+		/* Years 0000 to 9999: what an ASN.1 time can hold. */
+		if (parse_epoch(text + 1, out) == -1 ||
+		    *out < (int64_t)-62167219200 || *out > (int64_t)253402300799)
+			return -1;
+		return 0;
+	}
 	n = strlen(text);
 	if (n == 0 || n >= sizeof(date))
 		goto out;

@@ -20,8 +20,9 @@ int cp_time_from_asn1(const ASN1_TIME *, int64_t *out);
 
 /*
  * Parses --now / CERTPROBE_NOW: "@EPOCH", "YYYY-MM-DD" or
- * "YYYY-MM-DDTHH:MM:SS", each optionally ending in "Z" (always UTC).
- * 0 on success, -1 if the text is not one of these or not a real date.
+ * "YYYY-MM-DDTHH:MM:SS", each optionally ending in "Z" (always UTC), in
+ * the years 0000 to 9999. 0 on success, -1 if the text is not one of
+ * these or not a real date.
  */
 int cp_time_parse_when(const char *text, int64_t *out);
 

@@ -148,17 +148,20 @@ walk_fd(struct walk *w, const char *path, int fd, int named)
 }
 
 /* A path named on purpose. In a glob, a path that does not exist is just
- * no match; everything else that stops it is reported. */
+ * no match, but a link that exists and leads nowhere (a renewal that
+ * removed its target) is reported, like everything else that stops it. */
 static int
 walk_named(struct walk *w, const char *path, int in_glob)
 {
-	int fd;
+	struct stat st;
+	int fd, e;
 
 	if ((fd = open(path, OPEN_FLAGS)) != -1)
 		return walk_fd(w, path, fd, 1);
-	if (in_glob && (errno == ENOENT || errno == ENOTDIR))
+	e = errno;
+	if (in_glob && (e == ENOENT || e == ENOTDIR) && lstat(path, &st) == -1)
 		return 0;
-	return report_error(w, path, 1, cp_errno_text(errno));
+	return report_error(w, path, 1, cp_errno_text(e));
 }
 
 static int

@@ -72,6 +72,51 @@ expect_out "$B/loop-a" "in a search, a link loop is reported"
 expect_out "directory loop: a link leads back to a directory being searched" "a directory loop is reported, not followed"
 expect_out "$B/good.pem" "in a search, the good one is reported"
 
+# Found in review, each once a real defect.
+# Thousands of small blocks before a certificate: linear, not quadratic.
+awk 'BEGIN { for (i = 0; i < 120000; i++) print "-----BEGIN A-----\n-----END A-----" }' >"$B/blocks.pem"
+cat "$B/good.pem" >>"$B/blocks.pem"
+timeout 20 "$CERTPROBE" --now @$NOW "$B/blocks.pem" >"$T/.out" 2>&1
+rc=$?; out=$(cat "$T/.out")
+check "120,000 PEM blocks and a certificate: read in time (exit $rc)" test "$rc" = 0
+expect_out "OK           90" "and the certificate after them is found"
+# An unterminated key block does not hide the certificate after it.
+{ printf -- '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'; cat "$B/good.pem"; } >"$B/after-bad-key.pem"
+run "$CERTPROBE" --now @$NOW "$B/after-bad-key.pem"
+expect_out "OK           90" "a certificate after an unterminated key block is read"
+# A truncated certificate block does not swallow the next one.
+{ head -n 3 "$B/good.pem"; cat "$B/good.pem"; } >"$B/cut-then-good.pem"
+run "$CERTPROBE" --now @$NOW "$B/cut-then-good.pem"
+expect_out "OK           90" "a truncated block before a good one: the good one is read"
+expect_out "certificate at line 1 is truncated" "and the truncated one is named"
+# DER whose subject holds "-----BEGIN ", expired: read as DER, reported.
+mkdir "$B/d1"
+mkcert -o "$B/d1/expired.der" --der -s "/CN=-----BEGIN x" --not-before @$((NOW - 90 * 86400)) --not-after @$((NOW - 86400))
+run "$CERTPROBE" --now @$NOW "$B/d1/expired.der"
+expect_out "CRITICAL     -1" "DER holding '-----BEGIN ' is still DER"
+run "$CERTPROBE" --now @$NOW "$B/d1"
+expect_out "CRITICAL     -1" "and a directory search does not pass over it"
+# DER with a trailing newline, as openssl accepts.
+{ cat "$B/d1/expired.der"; echo; } >"$B/trailing.der"
+run "$CERTPROBE" --now @$NOW "$B/trailing.der"
+expect_out "CRITICAL     -1" "DER with trailing bytes is read"
+# Text after a NUL byte in a subject, and a right-to-left override.
+mkcert -o "$B/nul.pem" -s /O=First --cn-hex 6f6b00e280ae1b5b326a58 --not-before @$((NOW - 86400)) --not-after @$((NOW + 90 * 86400))
+run "$CERTPROBE" --now @$NOW "$B/nul.pem"
+expect_out 'ok\x00\xe2\x80\xae\x1b[2jX' "a subject is shown whole past a NUL, overrides escaped"
+# Which time cannot be read is named right.
+mkcert -o "$B/frac.pem" --not-before @$((NOW - 86400)) --not-after raw:20270101000000.5Z
+run "$CERTPROBE" --now @$NOW "$B/frac.pem"
+expect_out "OpenSSL cannot read its notAfter time '20270101000000.5Z'" "a fractional notAfter is named"
+mkcert -o "$B/nbfrac.pem" --not-before raw:20260101000000+0100 --not-after @$((NOW + 86400))
+run "$CERTPROBE" --now @$NOW "$B/nbfrac.pem"
+expect_rc 3 "an offset notBefore is UNKNOWN, as X509_cmp_time would have it"
+expect_out "OpenSSL cannot read its notBefore time '20260101000000+0100'" "and named as notBefore"
+# A bad target on the command line is escaped on stderr.
+run "$CERTPROBE" "$(printf 'https://a\033[2Jb')"
+check "a bad command-line target is escaped on stderr" sh -c '! grep -q "$(printf "\033")" "$1"' _ "$T/.err"
+expect_err 'https://a\x1b[2Jb' "and shown as \\xNN"
+
 # checkssl: the digest lists the failures under "Could not check:".
 run "$CHECKSSL" --now @$NOW "$B/good.pem" "$B/missing.pem" "$B/evil.pem"
 expect_rc 3 "checkssl with a missing file is UNKNOWN"

@@ -81,7 +81,7 @@ expect_out "CRITICAL     30  Dec 31 23:59:59 9999 GMT" "crit reaching past 9999 
 mkcert -o "$T/badtime.pem" --not-after raw:20261301000000Z
 run "$CERTPROBE" --now @$NOW "$T/badtime.pem"
 expect_rc 3 "unreadable notAfter is UNKNOWN"
-expect_out "OpenSSL cannot read its time '20261301000000Z'" "the unreadable time is named"
+expect_out "OpenSSL cannot read its notAfter time '20261301000000Z'" "the unreadable time is named"
 run "$CHECKSSL" --now @$NOW -d 3650 "$T/badtime.pem"
 expect_out "Could not check:" "checkssl lists the unreadable time as a failure"
 

@@ -50,6 +50,16 @@ for bad in "--format xml" "--format json" "--mail" "--renew" "--dry-run" "-w" "-
         not_ok "usage error: certprobe $bad (exit $rc)"; show
     fi
 done
+run "$CERTPROBE" --quiet -xq "$T/a-late.pem"
+expect_err "unknown option '-x'" "an unknown letter in a cluster is named, not its neighbour"
+run "$CERTPROBE" --warn
+expect_err "missing argument to option '--warn'" "a long option missing its argument"
+run "$CERTPROBE" -w
+expect_err "missing argument to option '-w'" "a short option missing its argument"
+run "$CERTPROBE" --now @9223372036854775807 "$T/a-late.pem"
+expect_rc 3 "--now past the year 9999 is refused"
+run "$CERTPROBE" -w 9223372036859 "$T/a-late.pem"
+expect_rc 3 "a threshold that once overflowed is refused"
 run "$CERTPROBE" --format json "$T/a-late.pem"
 expect_err "only text and digest in this version" "a format of a later version says so"
 run "$CHECKSSL" --format prometheus "$T/a-late.pem"

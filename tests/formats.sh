@@ -112,6 +112,17 @@ else
     skip "openssl cannot write legacy PKCS#12 here"
 fi
 
+# PKCS#12 without a MAC, and with work factors past any sane export.
+openssl pkcs12 -export -nokeys -in "$T/leaf.pem" -nomac -certpbe NONE -passout pass: -out "$T/nomac.p12" 2>/dev/null
+rows "$T/nomac.p12"
+expect_out "OK           60  $LEAF_END" "PKCS#12 without a MAC"
+openssl pkcs12 -export -in "$T/leaf.pem" -inkey "$T/leaf.key" -iter 1100000 \
+    -passout pass: -out "$T/slow.p12" 2>/dev/null
+timeout 20 "$CERTPROBE" --now @$NOW "$T/slow.p12" >"$T/.out" 2>&1
+rc=$?; out=$(cat "$T/.out")
+check "PKCS#12 asking for 1,100,000 iterations is refused at once (exit $rc)" test "$rc" = 3
+expect_out "more than 1000000 iterations" "and says why"
+
 # key=: the failsafe that refuses a certificate the server cannot load.
 printf '%s key=leaf.key\n' "$T/leaf.pem" >"$T/key-ok.conf"
 run "$CERTPROBE" --now @$NOW -C "$T/key-ok.conf"
@@ -128,7 +139,12 @@ openssl pkey -in "$T/leaf.key" -aes256 -passout pass:x -out "$T/enc.key" 2>/dev/
 printf '%s key=enc.key\n' "$T/leaf.pem" >"$T/key-enc.conf"
 run "$CERTPROBE" --now @$NOW -C "$T/key-enc.conf"
 expect_rc 3 "an encrypted key is UNKNOWN, and nobody is asked for a passphrase"
-expect_out "holds no private key that can be read without a passphrase" "and says why"
+expect_out "is encrypted: cannot check it without its passphrase" "and says why"
+head -c 100 "$T/leaf.key" >"$T/trunc.key"
+printf '%s key=trunc.key\n' "$T/leaf.pem" >"$T/key-trunc.conf"
+run "$CERTPROBE" --now @$NOW -C "$T/key-trunc.conf"
+expect_rc 2 "a key that does not decode is CRITICAL: the server would not start"
+expect_out "key $T/trunc.key holds no usable private key" "and says so"
 openssl pkey -in "$T/leaf.key" -outform DER -out "$T/leaf.key.der"
 printf '%s key=leaf.key.der\n' "$T/leaf.pem" >"$T/key-der.conf"
 run "$CERTPROBE" --now @$NOW -C "$T/key-der.conf"

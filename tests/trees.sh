@@ -67,6 +67,16 @@ expect_out "$LE/live/soon.example.net/fullchain.pem (CN = soon.example.net): " \
     "and says which certificate of fullchain.pem is due"
 check "by directory: nothing from example.com is due" test "$(count_out "live/example.com")" = 0
 
+# A renewal that removed a link's target: the glob still names the link.
+mkdir -p "$LE/live/gone.example.org"
+ln -s ../../archive/gone.example.org/cert9.pem "$LE/live/gone.example.org/cert.pem"
+run "$CHECKSSL" --now @$NOW DAYS=25 "$LE/live/*/cert.pem"
+expect_out "$LE/live/gone.example.org/cert.pem: no such file or directory (or a broken symbolic link)" \
+    "a broken link matched by a glob is reported"
+run "$CHECKSSL" --now @$NOW "$LE/live/gone.example.org/*.pem"
+expect_no_out "no file matches" "a pattern matching only a broken link did match"
+rm -r "$LE/live/gone.example.org"
+
 # dehydrated: certs/DOMAIN/cert.pem -> cert-TIMESTAMP.pem, and older ones.
 DH=$T/dehydrated/certs/example.org
 mkdir -p "$DH"

@@ -31,6 +31,12 @@ static const struct {
 	{ "back\\slash", 0, "back\\\\slash", "backslash doubled" },
 	{ "nul\0byte", 8, "nul\\x00byte", "NUL escaped" },
 	{ "", 0, "", "empty stays empty" },
+	{ "abc\xe2\x80\xae" "fed", 0, "abc\\xe2\\x80\\xaefed",
+	  "right-to-left override (U+202E) escaped" },
+	{ "a\xe2\x81\xa6" "b", 0, "a\\xe2\\x81\\xa6b", "bidi isolate escaped" },
+	{ "one\xe2\x80\xa8two", 0, "one\\xe2\\x80\\xa8two",
+	  "line separator (U+2028) escaped" },
+	{ "\xe2\x82\xac 5", 0, "\xe2\x82\xac 5", "euro sign passes" },
 };
 
 int

@@ -24,6 +24,8 @@ static const struct {
 	{ "36500.00002", 0, CP_TH_SECONDS, 0 },
 	{ "36501", 0, CP_TH_SECONDS, 0 },
 	{ "99999999999999999999", 0, CP_TH_SECONDS, 0 },
+	{ "9223372036859", 0, CP_TH_SECONDS, 0 },   /* once a signed overflow */
+	{ "9223372036854.775807", 0, CP_TH_SECONDS, 0 },
 	{ "33%", 1, CP_TH_PERCENT, 33000000 },
 	{ "0%", 1, CP_TH_PERCENT, 0 },
 	{ "100%", 1, CP_TH_PERCENT, 100000000 },
