@@ -110,18 +110,8 @@ main(int argc, char **argv)
 		rc = cp_fe_usage_error(PROG, USAGE, err);
 		goto out;
 	}
-	rc = 0;
-	if (cli.help || cli.version) {
-		if (cli.help)
-			help();
-		else
-			printf("%s %s\n", PROG, PACKAGE_VERSION);
+	if ((rc = cp_fe_start(PROG, &cli, help, &now)) != -1)
 		goto out;
-	}
-	if (cp_fe_now(PROG, &cli, &now) == -1) {
-		rc = CP_EXIT_USAGE;
-		goto out;
-	}
 	if ((rc = cp_fe_load(PROG, &cli, 0, &cfg)) != 0)
 		goto out;
 	if (cli.check_config) {

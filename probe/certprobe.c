@@ -52,21 +52,11 @@ main(int argc, char **argv)
 		rc = cp_fe_usage_error(PROG, USAGE, err);
 		goto out;
 	}
-	rc = 0;
-	if (cli.help || cli.version) {
-		if (cli.help)
-			help();
-		else
-			printf("%s %s\n", PROG, PACKAGE_VERSION);
+	if ((rc = cp_fe_start(PROG, &cli, help, &now)) != -1)
 		goto out;
-	}
 	format = cli.have_format ? cli.format : CP_FMT_TEXT;
 	if ((refused = not_yet(&cli)) != NULL) {
 		rc = cp_fe_usage_error(PROG, USAGE, refused);
-		goto out;
-	}
-	if (cp_fe_now(PROG, &cli, &now) == -1) {
-		rc = CP_EXIT_USAGE;
 		goto out;
 	}
 	if ((rc = cp_fe_load(PROG, &cli, 1, &cfg)) != 0)

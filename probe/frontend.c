@@ -29,23 +29,32 @@ cp_fe_usage_error(const char *prog, const char *usage, const char *msg)
 }
 
 int
-cp_fe_now(const char *prog, const struct cp_cli *cli, int64_t *now)
+cp_fe_start(const char *prog, const struct cp_cli *cli, void (*help)(void),
+    int64_t *now)
 {
 	const char *env = getenv("CERTPROBE_NOW");
 
+	if (cli->help) {
+		help();
+		return 0;
+	}
+	if (cli->version) {
+		printf("%s %s\n", prog, PACKAGE_VERSION);
+		return 0;
+	}
 	if (cli->have_now) {
 		*now = cli->now;
-		return 0;
+		return -1;
 	}
 	if (env != NULL && *env != '\0') {
 		if (cp_time_parse_when(env, now) == 0)
-			return 0;
+			return -1;
 		fprintf(stderr, "%s: CERTPROBE_NOW: not @EPOCH or "
-		    "YYYY-MM-DD[THH:MM:SS]Z\n", prog);
-		return -1;
+		    "YYYY-MM-DD[THH:MM:SS]Z (years 0000 to 9999)\n", prog);
+		return CP_EXIT_USAGE;
 	}
 	*now = (int64_t)time(NULL);
-	return 0;
+	return -1;
 }
 
 /* Prints the configuration's errors to stderr, escaped. */

@@ -18,9 +18,14 @@
 /* Prints "PROG: MSG" and the usage line to stderr; returns CP_EXIT_USAGE. */
 int cp_fe_usage_error(const char *prog, const char *usage, const char *msg);
 
-/* The evaluation time: --now, else CERTPROBE_NOW, else the clock.
- * -1 after printing why CERTPROBE_NOW is wrong. */
-int cp_fe_now(const char *prog, const struct cp_cli *, int64_t *now);
+/*
+ * The opening every main() shares once the command line is parsed: -h
+ * prints `help`, -V the version, else the evaluation time (--now, else
+ * CERTPROBE_NOW, else the clock) goes to *now. Returns -1 to go on, or
+ * the exit status.
+ */
+int cp_fe_start(const char *prog, const struct cp_cli *, void (*help)(void),
+    int64_t *now);
 
 /*
  * Builds the configuration the run will use: reads -C, -D,
