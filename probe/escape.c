@@ -87,16 +87,3 @@ cp_escape_dup(const char *in, size_t len)
 	return cp_buf_take(&b);
 }
 
-int
-cp_escape_is_clean(const char *in, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)in;
-	size_t i = 0, n;
-
-	while (i < len) {
-		if ((n = printable_len(p + i, len - i)) == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
-}

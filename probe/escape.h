@@ -22,7 +22,4 @@ int cp_escape(struct cp_buf *out, const char *in, size_t len);
 /* The escaped form as a new string; NULL when out of memory. */
 char *cp_escape_dup(const char *in, size_t len);
 
-/* Whether `in` would pass through unchanged. */
-int cp_escape_is_clean(const char *in, size_t len);
-
 #endif

@@ -33,17 +33,6 @@ cp_format_parse(const char *name, enum cp_format *out)
 	return -1;
 }
 
-const char *
-cp_format_name(enum cp_format f)
-{
-	size_t i;
-
-	for (i = 0; i < NFORMATS; i++)
-		if (formats[i].format == f)
-			return formats[i].name;
-	return "text";
-}
-
 unsigned
 cp_format_wants(enum cp_format f)
 {

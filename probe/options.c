@@ -96,12 +96,6 @@ cp_option_suggest(const char *name)
 	return cp_suggest(name, options, NOPTIONS, sizeof(options[0]));
 }
 
-const char *
-cp_option_name(const struct cp_option *o)
-{
-	return o->name;
-}
-
 int
 cp_option_is_global(const struct cp_option *o)
 {

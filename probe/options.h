@@ -68,7 +68,6 @@ struct cp_option;
 const struct cp_option *cp_option_find(const char *name);
 /* A close option name for a typo, or NULL. */
 const char *cp_option_suggest(const char *name);
-const char *cp_option_name(const struct cp_option *);
 int cp_option_is_global(const struct cp_option *);
 /* CP_FOR_FILE and/or CP_FOR_ENDPOINT; 0 for global options. */
 unsigned cp_option_applies(const struct cp_option *);

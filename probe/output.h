@@ -27,7 +27,6 @@ struct cp_output_opts {
 
 /* Parses a --format name. 0, or -1 if unknown. */
 int cp_format_parse(const char *, enum cp_format *);
-const char *cp_format_name(enum cp_format);
 /* The certificate fields (enum cp_want) a format prints. */
 unsigned cp_format_wants(enum cp_format);
 
