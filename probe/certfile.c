@@ -13,7 +13,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
 #include <openssl/provider.h>
@@ -48,7 +47,30 @@ struct reading {
 	char other[64];            /* label of the first other block */
 };
 
-static unsigned char b64_value(unsigned char);
+/*
+ * The value of each base64 character; 64 for '=', 65 for white space,
+ * 66 for anything else. A table, because EVP_DecodeUpdate costs about
+ * twenty instructions a character and ten thousand files add up.
+ */
+static unsigned char
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (unsigned char)(c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (unsigned char)(c - '0' + 52);
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	if (c == '=')
+		return 64;
+	if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		return 65;
+	return 66;
+}
 
 struct cp_loader *
 cp_loader_new(size_t file_max)
@@ -357,31 +379,6 @@ classify(const char *label, size_t n)
 	if (n >= 11 && memcmp(label + n - 11, "PRIVATE KEY", 11) == 0)
 		return BLOCK_KEY;
 	return BLOCK_OTHER;
-}
-
-/*
- * The value of each base64 character; 64 for '=', 65 for white space,
- * 66 for anything else. A table, because EVP_DecodeUpdate costs about
- * twenty instructions a character and ten thousand files add up.
- */
-static unsigned char
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned char)(c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (unsigned char)(c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (unsigned char)(c - '0' + 52);
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	if (c == '=')
-		return 64;
-	if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-		return 65;
-	return 66;
 }
 
 /* Base64 body of a PEM block into ld->der; -1 if it is not base64. */
