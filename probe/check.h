@@ -29,6 +29,18 @@ struct cp_run_ctx {
  * out; every other problem is a result. */
 int cp_check_files(const struct cp_check *, struct cp_run_ctx *);
 
+/*
+ * Endpoint checks are run all at once, before the report is written in
+ * the configuration's order: NULL only when memory runs out.
+ */
+struct cp_endpoints;
+struct cp_endpoints *cp_endpoints_check(const struct cp_config *,
+    const struct cp_run_params *);
+/* The results of one endpoint check, moved into the report. */
+int cp_endpoints_report(struct cp_endpoints *, const struct cp_check *,
+    struct cp_report *);
+void cp_endpoints_free(struct cp_endpoints *);
+
 /* Every check of the configuration, in order. -1 when memory runs out. */
 int cp_run(const struct cp_config *, const struct cp_run_params *,
     struct cp_report *);

@@ -15,6 +15,7 @@ static const struct {
 	{ "json", CP_FMT_JSON, CP_WANT_SUBJECT | CP_WANT_ISSUER |
 	    CP_WANT_SERIAL | CP_WANT_SHA256 },
 	{ "prometheus", CP_FMT_PROMETHEUS, CP_WANT_SUBJECT | CP_WANT_SERIAL },
+	{ "lines", CP_FMT_LINES, CP_WANT_SUBJECT | CP_WANT_ISSUER },
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

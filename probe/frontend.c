@@ -179,6 +179,8 @@ cp_fe_load(const char *prog, const struct cp_cli *cli, int builtin,
 		rc = 0;
 	if (rc == 0 && cp_config_override(cfg, &cli->ovr) == -1)
 		rc = -1;
+	if (cli->jobs > 0)
+		cfg->g.jobs = cli->jobs;
 	/* Checking nothing must not look like "all is well" to cron. */
 	if (rc == 0 && cfg->nchecks == 0 && cfg->ndiags == 0 &&
 	    !cli->check_config) {
@@ -222,6 +224,8 @@ write_report(enum cp_format format, const struct cp_report *rep,
 	switch (format) {
 	case CP_FMT_DIGEST:
 		return cp_out_digest(stdout, rep, &o);
+	case CP_FMT_LINES:
+		return cp_out_lines(stdout, rep, &o);
 	default:
 		return cp_out_text(stdout, rep, &o);
 	}

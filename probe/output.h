@@ -18,6 +18,7 @@ enum cp_format {
 	CP_FMT_NAGIOS,
 	CP_FMT_JSON,
 	CP_FMT_PROMETHEUS,
+	CP_FMT_LINES,      /* check_remote's: a line per address */
 };
 
 struct cp_output_opts {
@@ -32,6 +33,10 @@ unsigned cp_format_wants(enum cp_format);
 
 /* One row per certificate, soonest first, failures after. */
 int cp_out_text(FILE *, const struct cp_report *, const struct cp_output_opts *);
+
+/* A line per address, -v adds the chain (check_remote). */
+int cp_out_lines(FILE *, const struct cp_report *,
+    const struct cp_output_opts *);
 
 /* Whether a digest would say anything: something due or failed. */
 int cp_digest_has_news(const struct cp_report *);

@@ -3,27 +3,28 @@
 #include <strings.h>
 
 #include "proto.h"
+#include "starttls.h"
 
 const struct cp_proto cp_protos[] = {
-	{ "https", 443, CP_TLS_IMPLICIT, 1 },
-	{ "smtp", 25, CP_TLS_SMTP, 0 },
-	{ "submission", 587, CP_TLS_SMTP, 0 },
-	{ "smtps", 465, CP_TLS_IMPLICIT, 0 },
-	{ "lmtp", 24, CP_TLS_LMTP, 0 },
-	{ "nntp", 119, CP_TLS_NNTP, 0 },
-	{ "nntps", 563, CP_TLS_IMPLICIT, 0 },
-	{ "imap", 143, CP_TLS_IMAP, 0 },
-	{ "imaps", 993, CP_TLS_IMPLICIT, 0 },
-	{ "pop3", 110, CP_TLS_POP3, 0 },
-	{ "pop3s", 995, CP_TLS_IMPLICIT, 0 },
-	{ "ftp", 21, CP_TLS_FTP, 0 },
-	{ "ldap", 389, CP_TLS_LDAP, 0 },
-	{ "ldaps", 636, CP_TLS_IMPLICIT, 0 },
-	{ "xmpp", 5222, CP_TLS_XMPP, 0 },
-	{ "sieve", 4190, CP_TLS_SIEVE, 0 },
-	{ "postgres", 5432, CP_TLS_POSTGRES, 0 },
-	{ "tls", 0, CP_TLS_IMPLICIT, 0 },
-	{ NULL, 0, CP_TLS_IMPLICIT, 0 },
+	{ "https", 443, NULL, 1 },
+	{ "smtp", 25, &cp_dialect_smtp, 0 },
+	{ "submission", 587, &cp_dialect_smtp, 0 },
+	{ "smtps", 465, NULL, 0 },
+	{ "lmtp", 24, &cp_dialect_lmtp, 0 },
+	{ "nntp", 119, &cp_dialect_nntp, 0 },
+	{ "nntps", 563, NULL, 0 },
+	{ "imap", 143, &cp_dialect_imap, 0 },
+	{ "imaps", 993, NULL, 0 },
+	{ "pop3", 110, &cp_dialect_pop3, 0 },
+	{ "pop3s", 995, NULL, 0 },
+	{ "ftp", 21, &cp_dialect_ftp, 0 },
+	{ "ldap", 389, &cp_dialect_ldap, 0 },
+	{ "ldaps", 636, NULL, 0 },
+	{ "xmpp", 5222, &cp_dialect_xmpp, 0 },
+	{ "sieve", 4190, &cp_dialect_sieve, 0 },
+	{ "postgres", 5432, &cp_dialect_postgres, 0 },
+	{ "tls", 0, NULL, 0 },
+	{ NULL, 0, NULL, 0 },
 };
 
 const struct cp_proto *

@@ -8,25 +8,12 @@
 #ifndef CP_PROTO_H
 #define CP_PROTO_H
 
-/* How TLS begins once connected. */
-enum cp_tls_start {
-	CP_TLS_IMPLICIT,     /* TLS at once */
-	CP_TLS_SMTP,         /* EHLO, STARTTLS */
-	CP_TLS_LMTP,         /* LHLO, STARTTLS */
-	CP_TLS_NNTP,         /* CAPABILITIES, STARTTLS */
-	CP_TLS_IMAP,         /* CAPABILITY, STARTTLS */
-	CP_TLS_POP3,         /* CAPA, STLS */
-	CP_TLS_FTP,          /* AUTH TLS */
-	CP_TLS_LDAP,         /* StartTLS extended operation */
-	CP_TLS_XMPP,         /* stream, starttls */
-	CP_TLS_POSTGRES,     /* SSLRequest */
-	CP_TLS_SIEVE,        /* STARTTLS */
-};
+struct cp_dialect;
 
 struct cp_proto {
 	const char *name;          /* scheme, lower case: "smtp" */
 	unsigned default_port;     /* 0: the target must give one */
-	enum cp_tls_start start;   /* how TLS begins */
+	const struct cp_dialect *dialect;  /* the way to TLS; NULL: at once */
 	int http;                  /* checked through libcurl */
 };
 

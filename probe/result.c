@@ -16,8 +16,8 @@ cp_report_init(struct cp_report *rep, int64_t now)
 	rep->now = now;
 }
 
-static void
-result_free(struct cp_result *r)
+void
+cp_result_clear(struct cp_result *r)
 {
 	size_t i;
 
@@ -35,9 +35,34 @@ cp_report_free(struct cp_report *rep)
 	size_t i;
 
 	for (i = 0; i < rep->n; i++)
-		result_free(&rep->results[i]);
+		cp_result_clear(&rep->results[i]);
 	free(rep->results);
 	memset(rep, 0, sizeof(*rep));
+}
+
+static int
+report_grow(struct cp_report *rep)
+{
+	struct cp_result *r;
+	size_t cap = rep->cap ? rep->cap * 2 : 64;
+
+	if (rep->n < rep->cap)
+		return 0;
+	if ((r = realloc(rep->results, cap * sizeof(*r))) == NULL)
+		return -1;
+	rep->results = r;
+	rep->cap = cap;
+	return 0;
+}
+
+struct cp_result *
+cp_report_adopt(struct cp_report *rep, struct cp_result *r)
+{
+	if (report_grow(rep) == -1)
+		return NULL;
+	rep->results[rep->n] = *r;
+	memset(r, 0, sizeof(*r));
+	return &rep->results[rep->n++];
 }
 
 struct cp_result *
@@ -46,14 +71,8 @@ cp_report_new(struct cp_report *rep, const struct cp_check *check,
 {
 	struct cp_result *r;
 
-	if (rep->n == rep->cap) {
-		size_t cap = rep->cap ? rep->cap * 2 : 64;
-
-		if ((r = realloc(rep->results, cap * sizeof(*r))) == NULL)
-			return NULL;
-		rep->results = r;
-		rep->cap = cap;
-	}
+	if (report_grow(rep) == -1)
+		return NULL;
 	r = &rep->results[rep->n];
 	memset(r, 0, sizeof(*r));
 	r->check = check;
@@ -68,7 +87,7 @@ void
 cp_report_drop_last(struct cp_report *rep)
 {
 	if (rep->n > 0)
-		result_free(&rep->results[--rep->n]);
+		cp_result_clear(&rep->results[--rep->n]);
 }
 
 struct cp_cert *
@@ -105,6 +124,23 @@ cp_result_fail(struct cp_result *r, enum cp_fail f, const char *fmt, ...)
 		r->fail = CP_FAIL_INTERNAL;
 		return -1;
 	}
+	return 0;
+}
+
+int
+cp_result_append(struct cp_result *r, const char *fmt, ...)
+{
+	char more[CP_ERROR_MAX], *joined;
+	size_t len = r->error ? strlen(r->error) : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(more, sizeof(more), fmt, ap);
+	va_end(ap);
+	if ((joined = realloc(r->error, len + strlen(more) + 1)) == NULL)
+		return -1;
+	memcpy(joined + len, more, strlen(more) + 1);
+	r->error = joined;
 	return 0;
 }
 

@@ -42,6 +42,17 @@ void cp_report_free(struct cp_report *);
 struct cp_result *cp_report_new(struct cp_report *,
     const struct cp_check *, const char *target);
 
+/* Moves `r` to the end of the report (it is left empty). NULL when out
+ * of memory. */
+struct cp_result *cp_report_adopt(struct cp_report *, struct cp_result *r);
+
+/* Frees what a result holds outside a report. */
+void cp_result_clear(struct cp_result *);
+
+/* Adds text to the failure's message. -1 when out of memory. */
+int cp_result_append(struct cp_result *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Removes the last result (one that turned out not to be one). */
 void cp_report_drop_last(struct cp_report *);
 

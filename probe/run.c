@@ -3,7 +3,6 @@
 #include "certfile.h"
 #include "check.h"
 #include "config.h"
-#include "proto.h"
 #include "result.h"
 
 int
@@ -24,41 +23,30 @@ cp_report_config_errors(struct cp_report *rep, const struct cp_config *cfg)
 	return 0;
 }
 
-/* Live endpoints come with the network engine; until then say so. */
-static int
-endpoint_unsupported(const struct cp_check *check, struct cp_run_ctx *ctx)
-{
-	struct cp_result *r;
-
-	if ((r = cp_report_new(ctx->rep, check, check->text)) == NULL ||
-	    cp_result_fail(r, CP_FAIL_UNSUPPORTED, "live %s endpoints are not "
-	    "checked by this version", check->target.proto->name) == -1)
-		return -1;
-	cp_report_settle(ctx->rep, r, CP_UNKNOWN);
-	return 0;
-}
-
 int
 cp_run(const struct cp_config *cfg, const struct cp_run_params *params,
     struct cp_report *rep)
 {
+	struct cp_endpoints *eps = NULL;
 	struct cp_run_ctx ctx;
 	size_t i;
 	int rc = -1;
 
 	ctx.params = params;
 	ctx.rep = rep;
-	if ((ctx.loader = cp_loader_new(CP_FILE_MAX)) == NULL)
-		return -1;
+	if ((ctx.loader = cp_loader_new(CP_FILE_MAX)) == NULL ||
+	    (eps = cp_endpoints_check(cfg, params)) == NULL)
+		goto out;
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct cp_check *c = &cfg->checks[i];
 
 		if ((cp_target_is_file(&c->target) ? cp_check_files(c, &ctx) :
-		    endpoint_unsupported(c, &ctx)) == -1)
+		    cp_endpoints_report(eps, c, rep)) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
+	cp_endpoints_free(eps);
 	cp_loader_free(ctx.loader);
 	return rc;
 }

@@ -72,6 +72,8 @@ cp_fail_state(enum cp_fail f, enum cp_state unreachable)
 	case CP_FAIL_KEY:
 	case CP_FAIL_VERIFY:
 		return CP_CRITICAL;
+	case CP_FAIL_DRIFT:
+		return CP_WARNING;
 	case CP_FAIL_CONNECT:
 	case CP_FAIL_TIMEOUT:
 	case CP_FAIL_PROTOCOL:
@@ -99,6 +101,7 @@ cp_fail_name(enum cp_fail f)
 		[CP_FAIL_STARTTLS] = "starttls",
 		[CP_FAIL_HANDSHAKE] = "handshake",
 		[CP_FAIL_VERIFY] = "verify",
+		[CP_FAIL_DRIFT] = "drift",
 		[CP_FAIL_UNSUPPORTED] = "unsupported",
 		[CP_FAIL_INTERNAL] = "internal",
 	};

@@ -1,0 +1,264 @@
+/* HTTPS through libcurl (see https.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine.h"
+#include "https.h"
+#include "tls.h"
+
+struct xfer {
+	struct cp_probe *p;
+	void *owner;
+	struct curl_slist *pin;        /* RESOLVE or CONNECT_TO entry */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+static const char *
+env(const char *lower, const char *upper)
+{
+	const char *v = getenv(lower);
+
+	if (v == NULL || *v == '\0')
+		v = getenv(upper);
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Whether one no_proxy entry covers `host`: the name or a parent. */
+static int
+no_proxy_covers(const char *entry, size_t len, const char *host)
+{
+	size_t hlen = strlen(host);
+
+	while (len > 0 && *entry == '.')
+		entry++, len--;
+	if (len == 1 && *entry == '*')
+		return 1;
+	if (len == 0 || len > hlen || strncasecmp(host + hlen - len, entry,
+	    len) != 0)
+		return 0;
+	return hlen == len || host[hlen - len - 1] == '.';
+}
+
+int
+cp_https_proxied(const char *host)
+{
+	const char *np, *p;
+	size_t n;
+
+	if (env("https_proxy", "HTTPS_PROXY") == NULL &&
+	    env("all_proxy", "ALL_PROXY") == NULL)
+		return 0;
+	if ((np = env("no_proxy", "NO_PROXY")) == NULL)
+		return 1;
+	for (p = np; *p != '\0'; p += n) {
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (n > 0 && no_proxy_covers(p, n, host))
+			return 0;
+	}
+	return 1;
+}
+
+/* libcurl's fresh TLS context: take the served chain from it. */
+static CURLcode
+prepare_ctx(CURL *easy, void *sslctx, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)easy;
+	cp_tls_ctx_prepare(sslctx, &x->p->served);
+	return CURLE_OK;
+}
+
+/*
+ * The URL names the SNI name (libcurl sends the URL's host), pinned to
+ * the address being checked; through a proxy, to the target's host.
+ */
+static int
+set_target(CURL *easy, struct xfer *x)
+{
+	const struct cp_probe *p = x->p;
+	const char *name = p->sni != NULL ? p->sni : p->host;
+	int v6 = strchr(name, ':') != NULL, av6;
+	char url[1024], pin[600];
+
+	snprintf(url, sizeof(url), "https://%s%s%s:%u%s", v6 ? "[" : "",
+	    name, v6 ? "]" : "", p->port, p->url_path ? p->url_path : "/");
+	if (p->has_addr) {
+		av6 = strchr(p->addr.text, ':') != NULL;
+		snprintf(pin, sizeof(pin), "%s:%u:%s%s%s", name, p->port,
+		    av6 ? "[" : "", p->addr.text, av6 ? "]" : "");
+	} else
+		snprintf(pin, sizeof(pin), "%s:%u:%s:%u", name, p->port,
+		    p->host, p->port);
+	if ((x->pin = curl_slist_append(NULL, pin)) == NULL)
+		return -1;
+	return curl_easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(easy, p->has_addr ? CURLOPT_RESOLVE :
+	    CURLOPT_CONNECT_TO, x->pin) != CURLE_OK ? -1 : 0;
+}
+
+static int
+set_options(CURL *easy, struct xfer *x)
+{
+	long ms = (long)x->p->budget_ms;
+
+	return set_target(easy, x) == -1 ||
+	    curl_easy_setopt(easy, CURLOPT_PRIVATE, x) ||
+	    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, x->errbuf) ||
+	    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https") ||
+	    curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L) ||
+	    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L) ||
+	    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L) ||
+	    curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L) ||
+	    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, prepare_ctx) ||
+	    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, x) ||
+	    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms) ||
+	    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms) ||
+	    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) ? -1 : 0;
+}
+
+int
+cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy, void *owner)
+{
+	struct xfer *x;
+
+	if (*multi == NULL && (curl_global_init(CURL_GLOBAL_DEFAULT) !=
+	    CURLE_OK || (*multi = curl_multi_init()) == NULL))
+		return -1;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	x->p = p;
+	x->owner = owner;
+	if ((*easy = curl_easy_init()) == NULL) {
+		free(x);
+		return -1;
+	}
+	curl_easy_setopt(*easy, CURLOPT_PRIVATE, x);
+	if (set_options(*easy, x) == -1 ||
+	    curl_multi_add_handle(*multi, *easy) != CURLM_OK) {
+		cp_https_free(*easy);
+		*easy = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+cp_https_free(CURL *easy)
+{
+	struct xfer *x = NULL;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+	curl_easy_cleanup(easy);
+	if (x != NULL) {
+		curl_slist_free_all(x->pin);
+		free(x);
+	}
+}
+
+void
+cp_https_end(CURLM *multi)
+{
+	if (multi != NULL)
+		curl_multi_cleanup(multi);
+}
+
+/* libcurl's words for a failed handshake, in the engine's. */
+static void
+handshake_text(const char *errbuf, char *out, size_t len)
+{
+	const char *r = strrchr(errbuf, ':');
+
+	if (strstr(errbuf, "SSL_ERROR_SYSCALL") != NULL ||
+	    strstr(errbuf, "unexpected eof") != NULL)
+		snprintf(out, len, "the server closed the connection during "
+		    "the TLS handshake");
+	else
+		snprintf(out, len, "TLS handshake failed: %s",
+		    r != NULL && r[1] != '\0' ? r + 1 : errbuf);
+}
+
+/* What a failed transfer means, in the classes every protocol uses. */
+static void
+failed(CURL *easy, CURLcode code, struct xfer *x)
+{
+	struct cp_probe *p = x->p;
+	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+	long oserr = 0;
+
+	switch (code) {
+	case CURLE_OK:
+		p->fail = CP_FAIL_PROTOCOL;
+		snprintf(p->error, sizeof(p->error), "the server sent no "
+		    "certificate");
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		p->fail = CP_FAIL_RESOLVE;
+		snprintf(p->error, sizeof(p->error), "%s", why);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr);
+		p->fail = CP_FAIL_CONNECT;
+		snprintf(p->error, sizeof(p->error), "cannot connect%s: %s",
+		    p->has_addr ? "" : " (through the proxy)",
+		    oserr == ECONNREFUSED ? "connection refused" : why);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		p->fail = CP_FAIL_TIMEOUT;
+		snprintf(p->error, sizeof(p->error), "timed out after %.3g s "
+		    "(%s)", (double)p->budget_ms / 1000, why);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		p->fail = CP_FAIL_HANDSHAKE;
+		handshake_text(why, p->error, sizeof(p->error));
+		break;
+	default:
+		p->fail = CP_FAIL_PROTOCOL;
+		snprintf(p->error, sizeof(p->error), "%s", why);
+		break;
+	}
+}
+
+/* A transfer ended: the chain was read, or why not. */
+static void
+finish(CURL *easy, CURLcode code, struct xfer *x)
+{
+	struct cp_probe *p = x->p;
+	char *ip = NULL;
+
+	if (p->served == NULL || sk_X509_num(p->served) == 0) {
+		failed(easy, code, x);
+		return;
+	}
+	/* A proxy connected for us: say so, the address is not ours. */
+	curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
+	if (!p->has_addr || (ip != NULL && *ip != '\0' &&
+	    strcmp(ip, p->addr.text) != 0))
+		snprintf(p->via, sizeof(p->via), "proxy %s", ip ? ip : "?");
+}
+
+int
+cp_https_perform(CURLM *multi, void (*done)(void *, void *), void *arg)
+{
+	struct xfer *x;
+	CURLMsg *msg;
+	int running, left;
+
+	if (curl_multi_perform(multi, &running) != CURLM_OK)
+		return -1;
+	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		x = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&x);
+		finish(msg->easy_handle, msg->data.result, x);
+		done(x->owner, arg);
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * HTTPS through libcurl, so that https_proxy, no_proxy and the rest of
+ * curl's environment work as curl users expect. libcurl connects (through
+ * a proxy where one applies) and does the handshake; no request is sent.
+ * The served chain is taken from its TLS session (tls.c).
+ */
+#ifndef CP_HTTPS_H
+#define CP_HTTPS_H
+
+#include <curl/curl.h>
+
+struct cp_probe;
+
+/*
+ * Adds a transfer for `p` to *multi (made on first use) and returns it
+ * in *easy; `owner` is handed back when it is done. -1 when out of
+ * memory.
+ */
+int cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy,
+    void *owner);
+
+/* Lets libcurl work; fills the probe of each finished transfer and calls
+ * done(owner, arg), which must free it with cp_https_free. */
+int cp_https_perform(CURLM *, void (*done)(void *owner, void *arg),
+    void *arg);
+
+void cp_https_free(CURL *);
+void cp_https_end(CURLM *);
+
+/* Whether curl's environment sends `host` through a proxy (https_proxy,
+ * all_proxy, no_proxy), so that the name is the proxy's to resolve. */
+int cp_https_proxied(const char *host);
+
+#endif

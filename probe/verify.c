@@ -1,0 +1,183 @@
+/* Chain and name verification (see verify.h). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "verify.h"
+
+struct trust_entry {
+	char *cafile;          /* NULL: the system's store */
+	X509_STORE *store;     /* NULL when it could not be loaded */
+	char error[CP_ERROR_MAX];
+};
+
+struct cp_trust {
+	struct trust_entry *e;
+	size_t n;
+};
+
+struct cp_trust *
+cp_trust_new(void)
+{
+	return calloc(1, sizeof(struct cp_trust));
+}
+
+void
+cp_trust_free(struct cp_trust *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		X509_STORE_free(t->e[i].store);
+		free(t->e[i].cafile);
+	}
+	free(t->e);
+	free(t);
+}
+
+/* Loads a store into `e`; a failure is kept as its error. */
+static void
+trust_load(struct trust_entry *e)
+{
+	unsigned long err;
+
+	ERR_clear_error();
+	if ((e->store = X509_STORE_new()) != NULL && (e->cafile != NULL ?
+	    X509_STORE_load_file(e->store, e->cafile) :
+	    X509_STORE_set_default_paths(e->store)) == 1)
+		return;
+	err = ERR_peek_last_error();
+	snprintf(e->error, sizeof(e->error), "cannot load the trusted "
+	    "certificates%s%s%s: %s", e->cafile ? " of cafile '" : "",
+	    e->cafile ? e->cafile : "", e->cafile ? "'" : "",
+	    err ? ERR_reason_error_string(err) : "out of memory");
+	ERR_clear_error();
+	X509_STORE_free(e->store);
+	e->store = NULL;
+}
+
+X509_STORE *
+cp_trust_get(struct cp_trust *t, const char *cafile, char *err,
+    size_t errlen)
+{
+	struct trust_entry *e;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		e = &t->e[i];
+		if (cafile == NULL ? e->cafile == NULL :
+		    e->cafile != NULL && strcmp(e->cafile, cafile) == 0)
+			goto found;
+	}
+	if ((e = realloc(t->e, (t->n + 1) * sizeof(*e))) == NULL)
+		goto oom;
+	t->e = e;
+	e = &t->e[t->n];
+	memset(e, 0, sizeof(*e));
+	if (cafile != NULL && (e->cafile = strdup(cafile)) == NULL)
+		goto oom;
+	t->n++;
+	trust_load(e);
+found:
+	if (e->store == NULL)
+		snprintf(err, errlen, "%s", e->error);
+	return e->store;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return NULL;
+}
+
+/* Appends one reason to the verdict, once. */
+static void
+add_reason(struct cp_verdict *v, const char *reason)
+{
+	size_t len = strlen(v->error);
+
+	v->ok = 0;
+	if (strstr(v->error, reason) != NULL)
+		return;
+	snprintf(v->error + len, sizeof(v->error) - len, "%s%s",
+	    len ? "; " : "", reason);
+}
+
+/*
+ * Called for each problem verification finds: notes it and goes on, so
+ * that one run says everything that is wrong. Dates are not its business:
+ * the expiry rules judge them with the check's thresholds.
+ */
+static int
+note_problem(int ok, X509_STORE_CTX *xs)
+{
+	struct cp_verdict *v = X509_STORE_CTX_get_app_data(xs);
+	int e = X509_STORE_CTX_get_error(xs);
+	char reason[160];
+
+	if (ok || e == X509_V_ERR_CERT_HAS_EXPIRED ||
+	    e == X509_V_ERR_CERT_NOT_YET_VALID ||
+	    e == X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD ||
+	    e == X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD)
+		return 1;
+	snprintf(reason, sizeof(reason), "%s (certificate %d)",
+	    X509_verify_cert_error_string(e),
+	    X509_STORE_CTX_get_error_depth(xs) + 1);
+	add_reason(v, reason);
+	return 1;
+}
+
+static int
+name_matches(X509 *leaf, const char *name)
+{
+	unsigned char addr[16];
+
+	if (inet_pton(AF_INET, name, addr) == 1 ||
+	    inet_pton(AF_INET6, name, addr) == 1)
+		return X509_check_ip_asc(leaf, name, 0) == 1;
+	return X509_check_host(leaf, name, strlen(name), 0, NULL) == 1;
+}
+
+int
+cp_verify(X509_STORE *store, STACK_OF(X509) *served, const char *name,
+    int64_t now, struct cp_verdict *v)
+{
+	X509_STORE_CTX *xs;
+	X509 *leaf = sk_X509_value(served, 0);
+	char reason[CP_ERROR_MAX];
+	int rc = -1;
+
+	memset(v, 0, sizeof(*v));
+	v->ok = 1;
+	if ((xs = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(xs, store, leaf, served))
+		goto out;
+	X509_STORE_CTX_set_default(xs, "ssl_server");
+	X509_STORE_CTX_set_time(xs, 0, (time_t)now);
+	X509_STORE_CTX_set_verify_cb(xs, note_problem);
+	X509_STORE_CTX_set_app_data(xs, v);
+	if (X509_verify_cert(xs) != 1 && v->ok)
+		add_reason(v, X509_verify_cert_error_string(
+		    X509_STORE_CTX_get_error(xs)));
+	v->chain = X509_STORE_CTX_get1_chain(xs);
+	if (name != NULL && !name_matches(leaf, name)) {
+		snprintf(reason, sizeof(reason), "not valid for the name '%s'",
+		    name);
+		add_reason(v, reason);
+	}
+	rc = 0;
+out:
+	X509_STORE_CTX_free(xs);
+	ERR_clear_error();
+	return rc;
+}
+
+void
+cp_verdict_clear(struct cp_verdict *v)
+{
+	sk_X509_pop_free(v->chain, X509_free);
+	v->chain = NULL;
+}
