@@ -152,7 +152,10 @@ ldap_raw(struct cp_dialog *d)
 	char q[160];
 	int rc;
 
-	if ((rc = ber(p, d->inlen, &tag, &p, &n, &total)) == 0)
+	/* Every LDAPMessage is a SEQUENCE: anything else is not LDAP. */
+	if (d->inlen > 0 && p[0] != 0x30)
+		rc = -1;
+	else if ((rc = ber(p, d->inlen, &tag, &p, &n, &total)) == 0)
 		return CP_DIALOG_MORE;
 	d->used = rc == 1 ? total : d->inlen;
 	if (rc == -1 || tag != 0x30 || !ber_next(&p, &n, &tag, &c, &clen) ||

@@ -22,7 +22,7 @@ $T/b.pem name=gamma
 EOC
 cat >"$E/checks.d/05-mail.conf" <<EOC
 smtp://mail.example.com:25 key=k.pem
-nntps://news.example.com
+nntps://127.0.0.1:1
 EOC
 echo "$T/a.pem name=ignored" >"$E/checks.d/README"
 echo "$T/a.pem name=ignored" >"$E/checks.d/.hidden.conf"
@@ -37,11 +37,12 @@ expect_out "2 errors; 4 valid checks would run" "a summary of what would run"
 check "--check-config checks nothing" test "$(count_out "$T/a.pem")" = 0
 
 run "$CERTPROBE" --now @$NOW -C "$E/certprobe.conf"
-expect_rc 1 "configuration errors are UNKNOWN, and WARNING outranks UNKNOWN"
+expect_rc 2 "configuration errors are UNKNOWN; a refused endpoint is CRITICAL and outranks them"
 expect_out "$E/checks.d/10-web.conf:1" "the error is a row of the report"
 expect_out "OK           40  $(enddate "$T/b.pem")  $T/b.pem" "the valid checks still run"
 expect_out "WARNING      20  $(enddate "$T/a.pem")  $T/a.pem" "set warn=25 in certprobe.conf applies"
-expect_out "live nntps endpoints are not checked by this version" "an endpoint check says it is not done yet, rather than pretending"
+expect_out "nntps://127.0.0.1:1 [127.0.0.1]" "an endpoint check in checks.d runs with the rest"
+expect_out "cannot connect: connection refused" "and says why it failed"
 expect_no_out "ignored" "README, hidden and backup files in checks.d are not read"
 
 run "$CHECKSSL" --now @$NOW -C "$E/certprobe.conf" DAYS=45
