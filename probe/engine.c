@@ -63,10 +63,8 @@ conn_close(struct engine *e, struct conn *c)
 	}
 	if (c->fd != -1)
 		close(c->fd);
-	if (c->easy != NULL) {
-		curl_multi_remove_handle(e->multi, c->easy);
-		cp_https_free(c->easy);
-	}
+	if (c->easy != NULL)
+		cp_https_free(e->multi, c->easy);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	e->active--;
@@ -266,7 +264,14 @@ conn_start(struct engine *e, struct conn *c, struct cp_probe *p)
 	e->active++;
 	if (p->proto->http) {
 		c->phase = CURLING;
-		return cp_https_add(&e->multi, p, &c->easy, c) == -1 ? -1 : 1;
+		switch (cp_https_add(&e->multi, p, &c->easy, c)) {
+		case -1:
+			return -1;
+		case 1:
+			conn_close(e, c);   /* no libcurl: the probe says so */
+			break;
+		}
+		return 1;
 	}
 	c->phase = CONNECTING;
 	c->events = POLLOUT;
@@ -314,8 +319,7 @@ wait_events(struct engine *e, size_t n, int64_t wait)
 		    CURL_WAIT_POLLOUT : 0));
 		w[i].revents = 0;
 	}
-	if (curl_multi_poll(e->multi, w, (unsigned)n, timeout, NULL) !=
-	    CURLM_OK)
+	if (cp_https_poll(e->multi, w, (unsigned)n, timeout) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		e->pfd[i].revents = (short)((w[i].revents & CURL_WAIT_POLLIN ?

@@ -1,4 +1,12 @@
-/* HTTPS through libcurl (see https.h). */
+/*
+ * HTTPS through libcurl (see https.h).
+ *
+ * libcurl is loaded when the first HTTPS endpoint is checked, not when a
+ * program starts: its dependencies (Kerberos, LDAP, SSH, HTTP/2, IDN)
+ * doubled the start-up time of a checkssl run over files, and a Nagios
+ * plugin pays its start-up on every check.
+ */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +16,79 @@
 #include "engine.h"
 #include "https.h"
 #include "tls.h"
+
+/* The part of libcurl's API the probe uses. */
+static struct {
+	void *handle;
+	CURLcode (*global_init)(long);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_cleanup)(CURLM *);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned, int,
+	    int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	curl_version_info_data *(*version_info)(CURLversion);
+} lc;
+
+#define SYM(field, name) \
+	((*(void **)&lc.field = dlsym(lc.handle, name)) != NULL)
+
+/* Loads libcurl once; 0, or -1 with the reason in `err`. */
+static int
+load_curl(char *err, size_t errlen)
+{
+	curl_version_info_data *v;
+
+	if (lc.handle != NULL)
+		return 0;
+	if ((lc.handle = dlopen(CP_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(err, errlen, "https needs libcurl: %s", dlerror());
+		return -1;
+	}
+	if (!SYM(global_init, "curl_global_init") ||
+	    !SYM(multi_init, "curl_multi_init") ||
+	    !SYM(multi_cleanup, "curl_multi_cleanup") ||
+	    !SYM(multi_add_handle, "curl_multi_add_handle") ||
+	    !SYM(multi_remove_handle, "curl_multi_remove_handle") ||
+	    !SYM(multi_perform, "curl_multi_perform") ||
+	    !SYM(multi_poll, "curl_multi_poll") ||
+	    !SYM(multi_info_read, "curl_multi_info_read") ||
+	    !SYM(easy_init, "curl_easy_init") ||
+	    !SYM(easy_cleanup, "curl_easy_cleanup") ||
+	    !SYM(easy_setopt, "curl_easy_setopt") ||
+	    !SYM(easy_getinfo, "curl_easy_getinfo") ||
+	    !SYM(easy_strerror, "curl_easy_strerror") ||
+	    !SYM(slist_append, "curl_slist_append") ||
+	    !SYM(slist_free_all, "curl_slist_free_all") ||
+	    !SYM(version_info, "curl_version_info")) {
+		snprintf(err, errlen, "https needs a newer libcurl (%s)",
+		    CP_LIBCURL);
+		goto fail;
+	}
+	/* The served chain comes from OpenSSL's context: no other TLS. */
+	v = lc.version_info(CURLVERSION_NOW);
+	if (v == NULL || v->ssl_version == NULL ||
+	    strncmp(v->ssl_version, "OpenSSL", 7) != 0) {
+		snprintf(err, errlen, "https needs libcurl built with OpenSSL "
+		    "(%s uses %s)", CP_LIBCURL, v && v->ssl_version ?
+		    v->ssl_version : "no TLS");
+		goto fail;
+	}
+	return 0;
+fail:
+	dlclose(lc.handle);
+	lc.handle = NULL;
+	return -1;
+}
 
 struct xfer {
 	struct cp_probe *p;
@@ -94,10 +175,10 @@ set_target(CURL *easy, struct xfer *x)
 	} else
 		snprintf(pin, sizeof(pin), "%s:%u:%s:%u", name, p->port,
 		    p->host, p->port);
-	if ((x->pin = curl_slist_append(NULL, pin)) == NULL)
+	if ((x->pin = lc.slist_append(NULL, pin)) == NULL)
 		return -1;
-	return curl_easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(easy, p->has_addr ? CURLOPT_RESOLVE :
+	return lc.easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK ||
+	    lc.easy_setopt(easy, p->has_addr ? CURLOPT_RESOLVE :
 	    CURLOPT_CONNECT_TO, x->pin) != CURLE_OK ? -1 : 0;
 }
 
@@ -107,18 +188,18 @@ set_options(CURL *easy, struct xfer *x)
 	long ms = (long)x->p->budget_ms;
 
 	return set_target(easy, x) == -1 ||
-	    curl_easy_setopt(easy, CURLOPT_PRIVATE, x) ||
-	    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, x->errbuf) ||
-	    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https") ||
-	    curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L) ||
-	    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L) ||
-	    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L) ||
-	    curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L) ||
-	    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, prepare_ctx) ||
-	    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, x) ||
-	    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms) ||
-	    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms) ||
-	    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) ? -1 : 0;
+	    lc.easy_setopt(easy, CURLOPT_PRIVATE, x) ||
+	    lc.easy_setopt(easy, CURLOPT_ERRORBUFFER, x->errbuf) ||
+	    lc.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https") ||
+	    lc.easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L) ||
+	    lc.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L) ||
+	    lc.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L) ||
+	    lc.easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L) ||
+	    lc.easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, prepare_ctx) ||
+	    lc.easy_setopt(easy, CURLOPT_SSL_CTX_DATA, x) ||
+	    lc.easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms) ||
+	    lc.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms) ||
+	    lc.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) ? -1 : 0;
 }
 
 int
@@ -126,21 +207,25 @@ cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy, void *owner)
 {
 	struct xfer *x;
 
-	if (*multi == NULL && (curl_global_init(CURL_GLOBAL_DEFAULT) !=
-	    CURLE_OK || (*multi = curl_multi_init()) == NULL))
+	if (load_curl(p->error, sizeof(p->error)) == -1) {
+		p->fail = CP_FAIL_UNSUPPORTED;
+		return 1;
+	}
+	if (*multi == NULL && (lc.global_init(CURL_GLOBAL_DEFAULT) !=
+	    CURLE_OK || (*multi = lc.multi_init()) == NULL))
 		return -1;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return -1;
 	x->p = p;
 	x->owner = owner;
-	if ((*easy = curl_easy_init()) == NULL) {
+	if ((*easy = lc.easy_init()) == NULL) {
 		free(x);
 		return -1;
 	}
-	curl_easy_setopt(*easy, CURLOPT_PRIVATE, x);
+	lc.easy_setopt(*easy, CURLOPT_PRIVATE, x);
 	if (set_options(*easy, x) == -1 ||
-	    curl_multi_add_handle(*multi, *easy) != CURLM_OK) {
-		cp_https_free(*easy);
+	    lc.multi_add_handle(*multi, *easy) != CURLM_OK) {
+		cp_https_free(NULL, *easy);
 		*easy = NULL;
 		return -1;
 	}
@@ -148,14 +233,16 @@ cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy, void *owner)
 }
 
 void
-cp_https_free(CURL *easy)
+cp_https_free(CURLM *multi, CURL *easy)
 {
 	struct xfer *x = NULL;
 
-	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
-	curl_easy_cleanup(easy);
+	if (multi != NULL)
+		lc.multi_remove_handle(multi, easy);
+	lc.easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+	lc.easy_cleanup(easy);
 	if (x != NULL) {
-		curl_slist_free_all(x->pin);
+		lc.slist_free_all(x->pin);
 		free(x);
 	}
 }
@@ -164,7 +251,7 @@ void
 cp_https_end(CURLM *multi)
 {
 	if (multi != NULL)
-		curl_multi_cleanup(multi);
+		lc.multi_cleanup(multi);
 }
 
 /* libcurl's words for a failed handshake, in the engine's. */
@@ -187,7 +274,7 @@ static void
 failed(CURL *easy, CURLcode code, struct xfer *x)
 {
 	struct cp_probe *p = x->p;
-	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
+	const char *why = x->errbuf[0] ? x->errbuf : lc.easy_strerror(code);
 	long oserr = 0;
 
 	switch (code) {
@@ -202,7 +289,7 @@ failed(CURL *easy, CURLcode code, struct xfer *x)
 		snprintf(p->error, sizeof(p->error), "%s", why);
 		break;
 	case CURLE_COULDNT_CONNECT:
-		curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr);
+		lc.easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr);
 		p->fail = CP_FAIL_CONNECT;
 		snprintf(p->error, sizeof(p->error), "cannot connect%s: %s",
 		    p->has_addr ? "" : " (through the proxy)",
@@ -236,10 +323,16 @@ finish(CURL *easy, CURLcode code, struct xfer *x)
 		return;
 	}
 	/* A proxy connected for us: say so, the address is not ours. */
-	curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
+	lc.easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
 	if (!p->has_addr || (ip != NULL && *ip != '\0' &&
 	    strcmp(ip, p->addr.text) != 0))
 		snprintf(p->via, sizeof(p->via), "proxy %s", ip ? ip : "?");
+}
+
+int
+cp_https_poll(CURLM *multi, struct curl_waitfd *fds, unsigned n, int ms)
+{
+	return lc.multi_poll(multi, fds, n, ms, NULL) == CURLM_OK ? 0 : -1;
 }
 
 int
@@ -249,13 +342,13 @@ cp_https_perform(CURLM *multi, void (*done)(void *, void *), void *arg)
 	CURLMsg *msg;
 	int running, left;
 
-	if (curl_multi_perform(multi, &running) != CURLM_OK)
+	if (lc.multi_perform(multi, &running) != CURLM_OK)
 		return -1;
-	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+	while ((msg = lc.multi_info_read(multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		x = NULL;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		lc.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 		    (char **)&x);
 		finish(msg->easy_handle, msg->data.result, x);
 		done(x->owner, arg);

@@ -13,8 +13,8 @@ struct cp_probe;
 
 /*
  * Adds a transfer for `p` to *multi (made on first use) and returns it
- * in *easy; `owner` is handed back when it is done. -1 when out of
- * memory.
+ * in *easy; `owner` is handed back when it is done. 0; 1 when libcurl
+ * cannot be loaded (the probe says why); -1 when out of memory.
  */
 int cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy,
     void *owner);
@@ -24,7 +24,11 @@ int cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy,
 int cp_https_perform(CURLM *, void (*done)(void *owner, void *arg),
     void *arg);
 
-void cp_https_free(CURL *);
+/* Waits for libcurl's sockets and `fds`, at most `ms`; -1 on error. */
+int cp_https_poll(CURLM *, struct curl_waitfd *fds, unsigned n, int ms);
+
+/* Takes the transfer out of `multi` (if not NULL) and frees it. */
+void cp_https_free(CURLM *multi, CURL *);
 void cp_https_end(CURLM *);
 
 /* Whether curl's environment sends `host` through a proxy (https_proxy,
