@@ -15,6 +15,10 @@
 
 #include "engine.h"
 #include "https.h"
+
+#ifndef CP_LIBCURL
+#define CP_LIBCURL "libcurl.so.4"   /* configure says which */
+#endif
 #include "tls.h"
 
 /* The part of libcurl's API the probe uses. */
