@@ -139,8 +139,8 @@ run_lines(struct cp_dialog *d)
 		start = end + 1;
 	}
 	if (rc == CP_DIALOG_MORE && start == 0 && d->inlen == sizeof(d->in))
-		return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "%s server sent a "
-		    "line longer than %d bytes", d->dialect->name, CP_LINE_MAX);
+		return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "the %s server sent "
+		    "a line longer than %d bytes", d->dialect->name, CP_LINE_MAX);
 	d->used = start;
 	return rc;
 }

@@ -152,7 +152,9 @@ connected(struct engine *e, struct conn *c)
 	}
 	local_literal(c->fd, helo, sizeof(helo));
 	c->phase = DIALOG;
-	switch (cp_dialog_init(&c->d, c->p->proto->dialect, c->p->host, helo)) {
+	/* XMPP's to= names the service: the SNI name where there is one. */
+	switch (cp_dialog_init(&c->d, c->p->proto->dialect,
+	    c->p->sni ? c->p->sni : c->p->host, helo)) {
 	case CP_DIALOG_TLS:
 		start_handshake(e, c);
 		return;

@@ -89,7 +89,8 @@ failure_text(int err, char *buf, size_t len)
 
 	if (reason != NULL)
 		snprintf(buf, len, "TLS handshake failed: %s", reason);
-	else if (err == SSL_ERROR_SYSCALL && errno != 0)
+	else if (err == SSL_ERROR_SYSCALL && errno != 0 &&
+	    errno != ECONNRESET && errno != EPIPE)
 		snprintf(buf, len, "TLS handshake failed: %s",
 		    strerror(errno));
 	else

@@ -7,6 +7,7 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 CERTPROBE=$top_builddir/probe/certprobe
 CHECKSSL=$top_builddir/plugins/checkssl
+CHECK_REMOTE=$top_builddir/plugins/check_remote
 MKCERT=$top_builddir/tests/tools/mkcert
 RUNSTAT=$top_builddir/tests/tools/runstat
 
@@ -40,6 +41,13 @@ run() {
     rc=$?
     out=$(cat "$T/.out")
     err=$(cat "$T/.err")
+}
+
+# timed_run COMMAND...: run, and $ms is how long it took.
+timed_run() {
+    t0=$(date +%s%N)
+    run "$@"
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
 # Assertions on the last run, each one test point.

@@ -1,0 +1,156 @@
+#!/bin/sh
+# Servers of our own (tests/tools/miniserver): those that misbehave, each
+# of which must end within the timeout + 1 s with a reason a user
+# understands; the protocols that have no real daemon in the suite (FTP,
+# LMTP, ManageSieve, XMPP, LDAP, PostgreSQL); and an HTTP proxy for
+# https_proxy.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+MINI=$top_builddir/tests/tools/miniserver
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null
+      chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+DAY=86400
+NOW=$(date +%s)
+mkcert -o "$T/ca.pem" -k "$T/cakey.pem" -s /CN=Mini-CA --ca --not-after @$((NOW + 400 * DAY))
+mkcert -o "$T/leaf.pem" -k "$T/leafkey.pem" -s /CN=mini.test \
+    --san DNS:mini.test,IP:127.0.0.1 --ca-key "$T/cakey.pem" --ca-cert "$T/ca.pem" \
+    --not-after @$((NOW + 60 * DAY))
+cat "$T/leaf.pem" "$T/ca.pem" >"$T/chain.pem"
+LEAF_END=$(enddate "$T/leaf.pem")
+VERIFY="--cafile $T/ca.pem --sni mini.test"
+
+# mini [-6] MODE ARG...: a miniserver in the background; its port in $port.
+n_mini=0
+mini() {
+    n_mini=$((n_mini + 1))
+    pf=$T/port.$n_mini
+    fam=
+    if [ "$1" = -6 ]; then fam=-6; shift; fi
+    "$MINI" $fam -p 0 --port-file "$pf" --cert "$T/chain.pem" \
+        --key "$T/leafkey.pem" --log "$T/mini.log" "$@" &
+    PIDS="$PIDS $!"
+    i=0
+    while [ ! -s "$pf" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    port=$(cat "$pf" 2>/dev/null) || { echo "Bail out! miniserver $*"; exit 1; }
+}
+
+# hostile PROTO REASON DESCRIPTION MODE [ARG...]: a 2 s timeout, a
+# CRITICAL line with the reason, and an end within 3 s.
+hostile() {
+    proto=$1 reason=$2 desc=$3
+    shift 3
+    mini "$@"
+    timed_run "$CHECK_REMOTE" -t 2 "$proto" "127.0.0.1:$port"
+    line="$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$port [127.0.0.1]: CRITICAL $reason"
+    case "$out" in
+    "$line"*) ok "$desc: $reason" ;;
+    *) not_ok "$desc: $reason"; echo "# wanted: $line"; show ;;
+    esac
+    if [ "$rc" = 2 ] && [ "$ms" -lt 3000 ]; then ok "$desc: exit 2 within 3 s ($ms ms)"
+    else not_ok "$desc: exit 2 within 3 s (exit $rc, $ms ms)"; fi
+}
+
+hostile tls "timed out after 2 s in the TLS handshake" \
+    "a server that accepts and never speaks" silent
+hostile smtp "timed out after 2 s waiting for the SMTP server to speak" \
+    "an SMTP server that never greets" silent
+hostile smtp "timed out after 2 s in the SMTP dialog" \
+    "a banner, then silence" banner-silent smtp
+hostile nntp "timed out after 2 s in the NNTP dialog" \
+    "an NNTP banner, then silence" banner-silent nntp
+hostile smtp "STARTTLS refused: 454 4.7.0 TLS not available due to local problem" \
+    "454 in answer to STARTTLS" \
+    starttls-refuse smtp "454 4.7.0 TLS not available due to local problem"
+hostile nntp "STARTTLS refused: 580 Can not initiate TLS negotiation" \
+    "580 in answer to STARTTLS" \
+    starttls-refuse nntp "580 Can not initiate TLS negotiation"
+hostile smtp "the SMTP server does not offer STARTTLS" \
+    "an SMTP server without STARTTLS" no-starttls smtp
+hostile nntp "the NNTP server does not offer STARTTLS" \
+    "an NNTP server without STARTTLS" no-starttls nntp
+hostile smtp "the SMTP server sent a line longer than 4096 bytes" \
+    "an endless line with no newline" endless
+hostile smtp "the SMTP server sent a line longer than 4096 bytes" \
+    "a 5000-byte greeting" longline smtp
+hostile smtp "timed out after 2 s in the SMTP dialog" \
+    "a greeting at one byte a second" drip smtp
+hostile smtp "the server closed the connection before its SMTP greeting" \
+    "a close right after accept (SMTP)" close
+hostile tls "the server closed the connection during the TLS handshake" \
+    "a close right after accept (TLS)" close
+hostile tls "TLS handshake failed:" \
+    "garbage where the handshake should be" garbage
+hostile https "TLS handshake failed:" \
+    "garbage where the handshake should be (HTTPS through libcurl)" garbage
+hostile smtp "malformed SMTP reply: 2x0 hello" "a malformed reply code" badcode
+hostile smtp "14 bytes of plaintext after the SMTP server agreed to start TLS: refused" \
+    "plaintext injected after 220 to STARTTLS" trailing
+hostile smtp "STARTTLS refused: 454 4.7.0 <\\x1b]0;owned\\x07>" \
+    "a reply with terminal escapes is escaped" \
+    starttls-refuse smtp "$(printf '454 4.7.0 <\033]0;owned\007>')"
+
+# A finished handshake, then silence: the certificate is read all the same.
+mini tls-silent
+timed_run "$CHECK_REMOTE" -t 2 $VERIFY tls "127.0.0.1:$port"
+expect_out "TLS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "a handshake, then silence: checked"
+check "and at once ($ms ms)" test "$ms" -lt 1500
+mini tls-silent
+timed_run "$CHECK_REMOTE" -t 2 $VERIFY https "127.0.0.1:$port"
+expect_out "HTTPS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "the same over HTTPS: libcurl sends no request"
+check "and at once ($ms ms)" test "$ms" -lt 1500
+
+# Refused and unreachable.
+set -- $("$top_builddir/tests/tools/freeport")
+run "$CHECK_REMOTE" smtp "127.0.0.1:$1"
+expect_out "SMTP 127.0.0.1:$1 [127.0.0.1]: CRITICAL cannot connect: connection refused" "a closed port"
+printf 'set timeout=2\nsmtp://127.0.0.1:%s unreachable=warning\n' "$1" >"$T/unreach.conf"
+run "$CERTPROBE" -C "$T/unreach.conf"
+expect_rc 1 "unreachable=warning makes a refused endpoint a WARNING"
+run "$CHECK_REMOTE" -6 tls 127.0.0.1:443
+expect_rc 3 "-6 with an IPv4 literal"
+expect_out "'127.0.0.1' has no IPv6 address" "says why"
+
+# Every hostile server at once: the run takes one timeout, not the sum.
+: >"$T/all.conf"
+for mode in silent "banner-silent smtp" drip\ smtp endless close; do
+    # shellcheck disable=SC2086
+    mini $mode
+    echo "smtp://127.0.0.1:$port" >>"$T/all.conf"
+done
+timed_run "$CERTPROBE" -C "$T/all.conf" -t 2 --jobs 8
+expect_rc 2 "five hostile servers at once"
+check "end within 3 s in all ($ms ms)" test "$ms" -lt 3000
+check "each has its line" test "$(count_out "smtp://127.0.0.1:")" = 5
+
+# The protocols without a real daemon here: the server side of each
+# dialog, then a real handshake.
+for p in ftp lmtp sieve xmpp ldap postgres smtp nntp imap pop3; do
+    mini "$p"
+    run "$CHECK_REMOTE" -t 5 $VERIFY "$p" "127.0.0.1:$port"
+    P=$(echo "$p" | tr a-z A-Z)
+    expect_out "$P 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END (59 days)" "$p: STARTTLS dialog, handshake, dates as openssl reads them"
+done
+check "xmpp: the stream names the host" grep -q "to='mini.test'" "$T/mini.log"
+mini ldap-refuse
+run "$CHECK_REMOTE" -t 5 $VERIFY ldap "127.0.0.1:$port"
+expect_out "CRITICAL STARTTLS refused: LDAP result code 2: StartTLS not supported" "ldap: a refused StartTLS"
+mini postgres-refuse
+run "$CHECK_REMOTE" -t 5 $VERIFY postgres "127.0.0.1:$port"
+expect_out "CRITICAL STARTTLS refused: the PostgreSQL server does not accept TLS (answered N)" "postgres: N to SSLRequest"
+
+# https_proxy: libcurl goes through the proxy, as curl users expect.
+mini tls
+tlsport=$port
+mini -6 connect-proxy
+run env https_proxy="http://[::1]:$port" "$CHECK_REMOTE" -t 5 --cafile "$T/ca.pem" https "127.0.0.1:$tlsport"
+expect_out "HTTPS 127.0.0.1:$tlsport [proxy ::1]: OK notAfter=$LEAF_END" "https_proxy: checked through the proxy, and said so"
+check "the proxy was asked to connect" grep -q "CONNECT 127.0.0.1:$tlsport" "$T/mini.log"
+run env https_proxy="http://[::1]:$port" no_proxy=127.0.0.1 "$CHECK_REMOTE" -t 5 --cafile "$T/ca.pem" https "127.0.0.1:$tlsport"
+expect_out "HTTPS 127.0.0.1:$tlsport [127.0.0.1]: OK" "no_proxy: straight to the server"
+run env https_proxy="http://[::1]:$port" "$CHECK_REMOTE" -t 5 https "mini.test:$tlsport"
+check "a name behind a proxy is the proxy's to resolve" grep -q "CONNECT mini.test:$tlsport" "$T/mini.log"
+expect_out "HTTPS mini.test:$tlsport [proxy]: CRITICAL" "and the failure names the proxy"
+
+done_testing
