@@ -64,8 +64,10 @@ section(FILE *f, const struct cp_report *rep, const struct cp_row *rows,
 		c = failures ? NULL : &r->certs[rows[i].cert];
 		if (cp_label_text(b, r, 1) == -1)
 			return -1;
-		/* In a bundle, the label must say which certificate is due. */
+		/* In a bundle, the label must say which certificate is due;
+		 * of a served chain, which one unless it is the leaf. */
 		if (c != NULL && r->ncerts > 1 && c->subject != NULL &&
+		    c->position != CP_POS_LEAF &&
 		    (cp_buf_addstr(b, " (") == -1 || cp_escape(b, c->subject,
 		    c->subject_len) == -1 || cp_buf_addc(b, ')') == -1))
 			return -1;
