@@ -17,10 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAXPORTS 256
+#define MAXPORTS 2048
 
 /* Binds `fd` to loopback:port (0: any); the port bound, or 0. */
 static unsigned
@@ -57,7 +58,8 @@ bind_loopback(int family, unsigned port, int *fd)
 int
 main(int argc, char **argv)
 {
-	int fds[MAXPORTS * 2];
+	static int fds[MAXPORTS * 2];
+	struct rlimit rl;
 	int n = argc > 1 ? atoi(argv[1]) : 1, got = 0, nfd = 0, tries = 0;
 
 	if (n < 1 || n > MAXPORTS) {
@@ -65,7 +67,12 @@ main(int argc, char **argv)
 		    MAXPORTS);
 		return 2;
 	}
-	while (got < n && tries++ < 1000 && nfd < MAXPORTS * 2 - 2) {
+	/* Every port is held open until all are chosen: room for them. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	while (got < n && tries++ < 4 * n + 100 && nfd < MAXPORTS * 2 - 2) {
 		int fd4, fd6;
 		unsigned port = bind_loopback(AF_INET, 0, &fd4);
 

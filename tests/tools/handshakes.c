@@ -1,10 +1,11 @@
 /*
- * handshakes - the floor for the endpoint benchmark: bare TLS handshakes
- * with loopback ports, K at once, nothing else (no resolving, no chain
- * kept, no verification, no report). What certprobe does on top of this
- * is its own cost.
+ * handshakes - the floor for the endpoint benchmark: TLS handshakes with
+ * loopback ports, K at once, as any client makes them (the server's chain
+ * verified with CAFILE, as a browser or curl would), nothing else: no
+ * resolving, no chain kept, no report. What certprobe does on top of
+ * this is its own cost.
  *
- *     handshakes [-j K] PORT...
+ *     handshakes [-j K] [-C CAFILE] PORT...
  *
  * Prints "N handshakes, F failed" and exits 1 if any failed.
  *
@@ -88,17 +89,31 @@ main(int argc, char **argv)
 	SSL_CTX *ctx;
 	int k = 8, i, n, next, active = 0, failed = 0, argi = 1;
 
-	if (argc > 2 && strcmp(argv[1], "-j") == 0) {
-		k = atoi(argv[2]);
-		argi = 3;
+	const char *cafile = NULL;
+
+	while (argi + 1 < argc && argv[argi][0] == '-') {
+		if (strcmp(argv[argi], "-j") == 0)
+			k = atoi(argv[argi + 1]);
+		else if (strcmp(argv[argi], "-C") == 0)
+			cafile = argv[argi + 1];
+		else
+			k = 0;
+		argi += 2;
 	}
 	n = argc - argi;
 	if (k < 1 || n < 1) {
-		fprintf(stderr, "usage: handshakes [-j K] PORT...\n");
+		fprintf(stderr, "usage: handshakes [-j K] [-C CAFILE] PORT...\n");
 		return 2;
 	}
 	ctx = SSL_CTX_new(TLS_client_method());
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	if (cafile != NULL) {
+		if (!SSL_CTX_load_verify_locations(ctx, cafile, NULL)) {
+			fprintf(stderr, "handshakes: cannot load %s\n", cafile);
+			return 2;
+		}
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	}
 	hs = calloc((size_t)k, sizeof(*hs));
 	pfd = calloc((size_t)k, sizeof(*pfd));
 	for (i = 0; i < k; i++)
