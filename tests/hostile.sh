@@ -112,6 +112,40 @@ run "$CHECK_REMOTE" -6 tls 127.0.0.1:443
 expect_rc 3 "-6 with an IPv4 literal"
 expect_out "'127.0.0.1' has no IPv6 address" "says why"
 
+# An IPv6 literal.
+mini -6 tls
+run "$CHECK_REMOTE" -t 2 $VERIFY tls "[::1]:$port"
+expect_out "TLS [::1]:$port [::1]: OK notAfter=$LEAF_END" "an IPv6 literal in brackets"
+
+# A resolver that never answers is bounded by the timeout too: a private
+# /etc/resolv.conf (in a mount namespace of our own) names a server that
+# accepts DNS over TCP (use-vc) and never answers.
+printf '127.0.0.1 localhost\n' >"$T/hosts"
+printf 'nameserver 127.0.0.2\noptions use-vc timeout:5 attempts:1\n' >"$T/resolv.conf"
+cat >"$T/in_ns" <<'EOS'
+#!/bin/sh
+# in_ns HOSTS RESOLV COMMAND...: COMMAND with these as /etc/hosts and
+# /etc/resolv.conf.
+exec unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
+    mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' "$@"
+EOS
+chmod +x "$T/in_ns"
+if "$T/in_ns" "$T/hosts" "$T/resolv.conf" true 2>/dev/null &&
+    "$MINI" -a 127.0.0.2 -p 53 --port-file "$T/dns.port" silent 2>/dev/null & then
+    PIDS="$PIDS $!"
+    sleep 0.3
+    timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CHECK_REMOTE" -t 2 smtp nowhere.test
+    expect_out "SMTP nowhere.test:25: CRITICAL timed out after 2 s resolving 'nowhere.test'" "a resolver that never answers"
+    check "ends within 3 s ($ms ms)" test "$ms" -lt 3000
+    printf 'smtp://nowhere.test unreachable=warning\n' >"$T/dns.conf"
+    timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns.conf"
+    expect_rc 1 "a resolver timeout is a network failure: unreachable= applies"
+else
+    skip "no mount namespace here for a private resolv.conf"
+    skip "no mount namespace here for a private resolv.conf"
+    skip "no mount namespace here for a private resolv.conf"
+fi
+
 # Every hostile server at once: the run takes one timeout, not the sum.
 : >"$T/all.conf"
 for mode in silent "banner-silent smtp" drip\ smtp endless close; do
