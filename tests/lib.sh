@@ -12,7 +12,9 @@ MKCERT=$top_builddir/tests/tools/mkcert
 RUNSTAT=$top_builddir/tests/tools/runstat
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/certprobe-test.XXXXXX") || exit 99
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+# (bash runs an EXIT trap in pipeline subshells too: only the test's own
+# shell may remove $T)
+trap 'if [ "${BASHPID:-$$}" = "$$" ]; then chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"; fi' EXIT
 
 # Hermetic: no installed configuration, no inherited settings.
 : >"$T/empty.conf"
