@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/err.h>
 
 #include "dialog.h"
 #include "engine.h"
@@ -58,8 +59,11 @@ conn_close(struct engine *e, struct conn *c)
 	if (c->p != NULL && c->p->done != NULL)
 		c->p->done(c->p);
 	if (c->ssl != NULL) {
-		SSL_shutdown(c->ssl);   /* one polite try, never waited on */
+		/* A close_notify after a finished handshake, never waited on. */
+		if (SSL_is_init_finished(c->ssl))
+			SSL_shutdown(c->ssl);
 		SSL_free(c->ssl);
+		ERR_clear_error();
 	}
 	if (c->fd != -1)
 		close(c->fd);
