@@ -86,7 +86,7 @@ check_smtp_loop() {
 got=$("$CERTPROBE" -C "$T/https.conf" --jobs 8 | grep -c "$(enddate "$T/leaf.pem")")
 echo "certprobe read $got of $N endpoints with openssl's notAfter=$(enddate "$T/leaf.pem")"
 
-floor=$(best "$HANDSHAKES" -j 8 "${PORTS[@]:0:$N}")
+floor=$(best "$HANDSHAKES" -j 8 -C "$T/ca.pem" "${PORTS[@]:0:$N}")
 https=$(best "$CERTPROBE" -C "$T/https.conf" --jobs 8)
 tls=$(best "$CERTPROBE" -C "$T/tls.conf" --jobs 8)
 loop=$(once openssl_loop)

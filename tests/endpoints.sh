@@ -43,6 +43,15 @@ leaf dual6 dual.test 70 inter
 leaf mail mail.test 20 inter
 leaf news news.test 5 inter
 leaf imap imap.test 90 inter
+# The Let's Encrypt pattern of 2021: the chain still carries the root
+# cross-signed by an older root, and that cross-sign has expired. Clients
+# that trust the root itself never need it.
+"$MKCERT" -o "$T/old.pem" -k "$T/old.key" -s "/CN=Old Root" --ca \
+    --not-before @$((NOW - 900 * DAY)) --not-after @$((NOW + 100 * DAY)) || exit 1
+"$MKCERT" -o "$T/cross.pem" -k "$T/root.key" -s "/CN=Test Root" --ca --ca-key "$T/old.key" \
+    --ca-cert "$T/old.pem" --not-before @$((NOW - 400 * DAY)) --not-after @$((NOW - 10 * DAY)) || exit 1
+leaf le le.test 60 inter
+cat "$T/cross.pem" >>"$T/le.chain"
 VER="--cafile $CA"
 
 set -- $(daemons_ports 12)
@@ -58,6 +67,7 @@ start nginx_start "$T/nginx" \
     "127.0.0.1:$WEB,www.test,$T/www.chain,$KEY" \
     "127.0.0.1:$WEB,short.test,$T/short.chain,$KEY" \
     "127.0.0.1:$WEB,bare.test,$T/bare.pem,$KEY" \
+    "127.0.0.1:$WEB,le.test,$T/le.chain,$KEY" \
     "127.0.0.1:$WEBCC,client.test,$T/client.chain,$KEY,verify=$CA" \
     "127.0.0.1:$DUAL,dual.test,$T/dual4.chain,$KEY" \
     "[::1]:$DUAL,dual.test,$T/dual6.chain,$KEY"
@@ -96,6 +106,13 @@ expect_out "OK           59  $(enddate "$T/short.pem")  https://127.0.0.1:$WEB [
 check "chain=leaf: the intermediate is shown, not counted" test "$(count_out "(not counted)")" -ge 1
 expect_rc 1 "chain=served counts the served intermediate"
 check "chain=all also shows the trust anchor" test "$(count_out "CN = Test Root")" -ge 1
+
+run "$CHECK_REMOTE" $VER --sni le.test -v https "127.0.0.1:$WEB"
+expect_rc 0 "an expired cross-sign that no client needs does not count (chain=verified)"
+expect_out "  2 intermediate: notAfter=$(enddate "$T/cross.pem") (expired 10 days ago) subject=CN = Test Root issuer=CN = Old Root (not counted)" "it is shown, not counted"
+printf 'https://127.0.0.1:%s sni=le.test cafile=%s chain=served\n' "$WEB" "$CA" >"$T/served.conf"
+run "$CERTPROBE" -C "$T/served.conf"
+expect_rc 2 "chain=served counts it: CRITICAL"
 
 run "$CHECK_REMOTE" $VER --sni bare.test https "127.0.0.1:$WEB"
 expect_rc 2 "a leaf served without its intermediate"

@@ -101,6 +101,15 @@ timed_run "$CHECK_REMOTE" -t 2 $VERIFY https "127.0.0.1:$port"
 expect_out "HTTPS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "the same over HTTPS: libcurl sends no request"
 check "and at once ($ms ms)" test "$ms" -lt 1500
 
+# Usage: a host needs a protocol.
+run "$CHECK_REMOTE" mail.example.com
+expect_rc 3 "check_remote: a host without a protocol is a usage error"
+expect_err "'mail.example.com': give a protocol first (check_remote smtp mail.example.com) or a URL" "and says how"
+run "$CHECK_REMOTE" smtp
+expect_rc 3 "check_remote: a protocol without a host"
+run "$CHECK_REMOTE" gopher://example.com
+expect_err "unknown protocol 'gopher'" "an unknown protocol is named"
+
 # Refused and unreachable.
 set -- $("$top_builddir/tests/tools/freeport")
 run "$CHECK_REMOTE" smtp "127.0.0.1:$1"
