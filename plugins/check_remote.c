@@ -65,6 +65,10 @@ endpoint_targets(const struct cp_cli *cli, char ***out, char *err,
 		    strstr(cli->targets[i + 1], "://") == NULL) {
 			proto = p;
 			continue;
+		} else if (p != NULL) {
+			snprintf(err, errlen, "'%s' needs a host after it "
+			    "(check_remote %s HOST[:PORT])", arg, p->name);
+			goto fail;
 		} else if (proto == NULL) {
 			snprintf(err, errlen, "'%s': give a protocol first "
 			    "(check_remote smtp %s) or a URL", arg, arg);

@@ -107,6 +107,7 @@ expect_rc 3 "check_remote: a host without a protocol is a usage error"
 expect_err "'mail.example.com': give a protocol first (check_remote smtp mail.example.com) or a URL" "and says how"
 run "$CHECK_REMOTE" smtp
 expect_rc 3 "check_remote: a protocol without a host"
+expect_err "'smtp' needs a host after it (check_remote smtp HOST[:PORT])" "and says so"
 run "$CHECK_REMOTE" gopher://example.com
 expect_err "unknown protocol 'gopher'" "an unknown protocol is named"
 
