@@ -101,6 +101,20 @@ timed_run "$CHECK_REMOTE" -t 2 $VERIFY https "127.0.0.1:$port"
 expect_out "HTTPS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "the same over HTTPS: libcurl sends no request"
 check "and at once ($ms ms)" test "$ms" -lt 1500
 
+# A server that requires a client certificate and ends the TLS 1.2
+# handshake without one (openssl s_server -Verify): it has sent its own
+# chain first, and that is checked.
+set -- $("$top_builddir/tests/tools/freeport")
+openssl s_server -accept "127.0.0.1:$1" -cert "$T/leaf.pem" -key "$T/leafkey.pem" \
+    -cert_chain "$T/ca.pem" -CAfile "$T/ca.pem" -Verify 1 -tls1_2 -quiet \
+    </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.5
+for proto in tls https; do
+    run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$1"
+    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto: a handshake refused for want of a client certificate still reads the server's"
+done
+
 # Usage: a host needs a protocol.
 run "$CHECK_REMOTE" mail.example.com
 expect_rc 3 "check_remote: a host without a protocol is a usage error"
