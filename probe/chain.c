@@ -94,9 +94,10 @@ cp_chain_fill(struct cp_result *r, STACK_OF(X509) *served,
 		if (in_chain(served, x) >= 0 ||
 		    (i == last && chain != CP_CHAIN_ALL))
 			continue;
+		/* Not served: it counts where the verified chain does. */
 		if (add_cert(r, x, i == last ? CP_POS_ROOT :
-		    CP_POS_INTERMEDIATE, chain != CP_CHAIN_LEAF, lim,
-		    want) == -1)
+		    CP_POS_INTERMEDIATE, chain == CP_CHAIN_VERIFIED ||
+		    chain == CP_CHAIN_ALL, lim, want) == -1)
 			return -1;
 	}
 	return 0;

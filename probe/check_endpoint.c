@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "resolve.h"
 #include "result.h"
+#include "timeconv.h"
 #include "verify.h"
 
 /* One address of an endpoint; `probe` first, so the engine's pointer
@@ -37,6 +38,8 @@ struct endpoint {
 	struct cp_endpoints *all;
 	struct cp_resolve *res;      /* while resolving */
 	int64_t started;             /* when resolving began */
+	int64_t resolved;            /* and ended: the rest of the timeout is
+	                                the addresses' */
 	struct cp_addr *addrs;
 	size_t naddrs;
 	int proxied;                 /* libcurl resolves, through a proxy */
@@ -71,9 +74,12 @@ resolve_start(struct endpoint *ep)
 	const struct cp_check *c = ep->check;
 	const struct cp_target *t = &c->target;
 
-	ep->started = cp_clock_ms();
-	if (c->s.addr == NULL && t->proto->http && !cp_is_address(t->host) &&
-	    cp_https_proxied(t->host)) {
+	const char *url_host = c->s.sni != NULL ? c->s.sni : t->host;
+
+	ep->started = ep->resolved = cp_clock_ms();
+	/* libcurl decides on the URL's host (the SNI name): so do we. */
+	if (c->s.addr == NULL && t->proto->http && !cp_is_address(url_host) &&
+	    cp_https_proxied(url_host)) {
 		ep->proxied = 1;
 		return;
 	}
@@ -86,6 +92,7 @@ resolve_start(struct endpoint *ep)
 static int
 resolve_poll(struct endpoint *ep, int64_t now)
 {
+	char secs[32];
 	int rc;
 
 	if (ep->res == NULL)
@@ -94,10 +101,11 @@ resolve_poll(struct endpoint *ep, int64_t now)
 	    sizeof(ep->error));
 	if (rc == 0 && now - ep->started < ep->check->s.timeout_ms)
 		return 0;
+	ep->resolved = now;
 	if (rc == 0)
-		snprintf(ep->error, sizeof(ep->error), "timed out after %.3g s "
-		    "resolving '%s'", (double)ep->check->s.timeout_ms / 1000,
-		    ep->check->target.host);
+		snprintf(ep->error, sizeof(ep->error), "timed out after %s "
+		    "resolving '%s'", cp_seconds_text(ep->check->s.timeout_ms,
+		    secs, sizeof(secs)), ep->check->target.host);
 	if (rc != 1)
 		ep->fail = rc == 0 ? CP_FAIL_TIMEOUT : CP_FAIL_RESOLVE;
 	cp_resolve_end(ep->res);
@@ -153,7 +161,7 @@ verify(struct address *a, struct cp_verdict *v)
 		cp_result_fail(&a->r, CP_FAIL_CONFIG, "%s", err);
 		return NULL;
 	}
-	if (cp_verify(store, a->probe.served, name ? name : c->target.host,
+	if (cp_verify(store, a->probe.seen.served, name ? name : c->target.host,
 	    a->ep->all->params->now, v) == -1) {
 		a->ep->all->oom = 1;
 		return NULL;
@@ -173,7 +181,7 @@ compare_expected(struct address *a)
 	char err[CP_ERROR_MAX];
 	int rc;
 
-	rc = cp_chain_leaf_is(sk_X509_value(a->probe.served, 0), path, err,
+	rc = cp_chain_leaf_is(sk_X509_value(a->probe.seen.served, 0), path, err,
 	    sizeof(err));
 	if (rc == 1)
 		return;
@@ -185,6 +193,9 @@ compare_expected(struct address *a)
 	else if (cp_result_append(&a->r, "; and serves a different "
 	    "certificate than %s", path) == -1)
 		a->ep->all->oom = 1;
+	/* At least WARNING, whatever else went wrong (SPEC section 8). */
+	else if (cp_fail_state(a->r.fail, CP_WARNING) == CP_UNKNOWN)
+		a->r.fail = CP_FAIL_DRIFT;
 }
 
 /* The engine is done with an address: judge what it served, at once. */
@@ -197,6 +208,11 @@ judge(struct cp_probe *p)
 	struct cp_verdict v = { 0, NULL, "" };
 	STACK_OF(X509) *verified;
 
+	if (p->fail == CP_FAIL_NONE && (p->seen.served == NULL ||
+	    sk_X509_num(p->seen.served) == 0)) {
+		p->fail = CP_FAIL_INTERNAL;     /* a run cut short */
+		snprintf(p->error, sizeof(p->error), "no certificate was read");
+	}
 	if (p->fail != CP_FAIL_NONE) {
 		if (cp_result_fail(&a->r, p->fail, "%s", p->error) == -1)
 			a->ep->all->oom = 1;
@@ -208,15 +224,15 @@ judge(struct cp_probe *p)
 			a->ep->all->oom = 1;
 	}
 	verified = verify(a, &v);
-	if (cp_chain_fill(&a->r, p->served, verified, c->s.chain, &lim,
+	if (cp_chain_fill(&a->r, p->seen.served, verified, c->s.chain, &lim,
 	    a->ep->all->params->want) == -1)
 		a->ep->all->oom = 1;
 	if (c->s.expect != NULL)
 		compare_expected(a);
 	cp_verdict_clear(&v);
 out:
-	sk_X509_pop_free(p->served, X509_free);
-	p->served = NULL;
+	sk_X509_pop_free(p->seen.served, X509_free);
+	p->seen.served = NULL;
 }
 
 static int
@@ -224,7 +240,7 @@ address_init(struct address *a, struct endpoint *ep, const struct cp_addr *ad)
 {
 	const struct cp_check *c = ep->check;
 	struct cp_probe *p = &a->probe;
-	int64_t spent = cp_clock_ms() - ep->started;
+	int64_t spent = ep->resolved - ep->started;
 
 	a->ep = ep;
 	p->proto = c->target.proto;
@@ -233,6 +249,7 @@ address_init(struct address *a, struct endpoint *ep, const struct cp_addr *ad)
 	p->sni = sni_name(c);
 	p->url_path = c->target.url_path;
 	p->budget_ms = c->s.timeout_ms - spent > 1 ? c->s.timeout_ms - spent : 1;
+	p->timeout_ms = c->s.timeout_ms;
 	p->done = judge;
 	a->r.check = c;
 	a->r.state = CP_OK;
@@ -363,7 +380,7 @@ cp_endpoints_free(struct cp_endpoints *all)
 		return;
 	for (i = 0; i < all->naddr; i++) {
 		cp_result_clear(&all->addr[i].r);
-		sk_X509_pop_free(all->addr[i].probe.served, X509_free);
+		sk_X509_pop_free(all->addr[i].probe.seen.served, X509_free);
 	}
 	for (i = 0; i < all->n; i++) {
 		cp_resolve_end(all->eps[i].res);

@@ -1,6 +1,5 @@
 /* The endpoint engine (see engine.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,9 +18,14 @@
 #include "engine.h"
 #include "https.h"
 #include "proto.h"
+#include "timeconv.h"
 #include "tls.h"
 
 enum phase { IDLE, CONNECTING, DIALOG, HANDSHAKE, CURLING };
+
+/* How long past its deadline a libcurl transfer may run before the
+ * engine ends it: libcurl's own timeout should come first. */
+#define CURL_GRACE_MS 1000
 
 struct conn {
 	struct cp_probe *p;
@@ -56,8 +60,8 @@ cp_clock_ms(void)
 static void
 conn_close(struct engine *e, struct conn *c)
 {
-	if (c->p != NULL && c->p->done != NULL)
-		c->p->done(c->p);
+	struct cp_probe *p = c->p;
+
 	if (c->ssl != NULL) {
 		/* A close_notify after a finished handshake, never waited on. */
 		if (SSL_is_init_finished(c->ssl))
@@ -72,6 +76,10 @@ conn_close(struct engine *e, struct conn *c)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	e->active--;
+	/* Judged once its descriptor is free again: verification may need
+	 * to open a cafile. */
+	if (p != NULL && p->done != NULL)
+		p->done(p);
 }
 
 static void
@@ -114,7 +122,7 @@ start_handshake(struct engine *e, struct conn *c)
 	c->phase = HANDSHAKE;
 	c->events = POLLOUT;
 	if ((c->ssl = cp_tls_new(e->ctx, c->fd, c->p->sni,
-	    &c->p->served)) == NULL)
+	    &c->p->seen)) == NULL)
 		conn_fail(e, c, CP_FAIL_INTERNAL, "out of memory");
 }
 
@@ -211,12 +219,17 @@ handshake_io(struct engine *e, struct conn *c)
 
 	switch (cp_tls_step(c->ssl, &c->events, err, sizeof(err))) {
 	case 1:
-		conn_close(e, c);
+		if (c->p->seen.served == NULL ||
+		    sk_X509_num(c->p->seen.served) == 0)
+			conn_fail(e, c, CP_FAIL_HANDSHAKE, "the server sent no "
+			    "certificate");
+		else
+			conn_close(e, c);
 		break;
 	case -1:
 		/* A server that wants a client certificate ends the handshake
 		 * after it sent its own: that one is still checked. */
-		if (c->p->served != NULL && sk_X509_num(c->p->served) > 0)
+		if (cp_tls_read_anyway(&c->p->seen))
 			conn_close(e, c);
 		else
 			conn_fail(e, c, CP_FAIL_HANDSHAKE, "%s", err);
@@ -245,7 +258,7 @@ conn_io(struct engine *e, struct conn *c, short revents)
 static void
 timed_out(struct engine *e, struct conn *c)
 {
-	char phase[96];
+	char phase[96], secs[32];
 
 	if (c->phase == CONNECTING)
 		snprintf(phase, sizeof(phase), "connecting");
@@ -253,8 +266,8 @@ timed_out(struct engine *e, struct conn *c)
 		snprintf(phase, sizeof(phase), "in the TLS handshake");
 	else
 		cp_dialog_phase(&c->d, phase, sizeof(phase));
-	conn_fail(e, c, CP_FAIL_TIMEOUT, "timed out after %.3g s %s",
-	    (double)c->p->budget_ms / 1000, phase);
+	conn_fail(e, c, CP_FAIL_TIMEOUT, "timed out after %s %s",
+	    cp_seconds_text(c->p->timeout_ms, secs, sizeof(secs)), phase);
 }
 
 /* 1: started; 0: no descriptor free now, try later; -1: out of memory. */
@@ -366,6 +379,11 @@ round_trip(struct engine *e, size_t *map)
 		if (c->phase != IDLE && e->now >= c->deadline)
 			timed_out(e, c);
 	}
+	/* libcurl keeps its own time; this is the backstop if it does not. */
+	for (i = 0; i < e->jobs; i++)
+		if (e->conns[i].phase == CURLING &&
+		    e->now >= e->conns[i].deadline + CURL_GRACE_MS)
+			timed_out(e, &e->conns[i]);
 	if (e->multi != NULL)
 		return cp_https_perform(e->multi, curl_done, e);
 	return 0;

@@ -14,6 +14,7 @@
 #include "bounds.h"
 #include "resolve.h"
 #include "state.h"
+#include "tls.h"
 
 struct cp_proto;
 
@@ -31,7 +32,8 @@ struct cp_probe {
 	/* out */
 	enum cp_fail fail;         /* CP_FAIL_NONE when a chain was read */
 	char error[CP_ERROR_MAX];
-	STACK_OF(X509) *served;    /* leaf first, as sent */
+	struct cp_tls_seen seen;   /* the chain sent, leaf first, and more */
+	int64_t timeout_ms;        /* the check's timeout, for messages */
 	char via[INET6_ADDRSTRLEN + 16];  /* https: "proxy 192.0.2.1" */
 	/* called once the probe is over, so that its chain can be judged
 	 * and freed at once rather than held until the end of the run */

@@ -15,13 +15,17 @@
 
 #include "engine.h"
 #include "https.h"
+#include "resolve.h"
+#include "timeconv.h"
+#include "tls.h"
 
 #ifndef CP_LIBCURL
 #define CP_LIBCURL "libcurl.so.4"   /* configure says which */
 #endif
-#include "tls.h"
 
-/* The part of libcurl's API the probe uses. */
+/* The part of libcurl's API the probe uses, filled by dlopen once: the
+ * one piece of state of a run that is not passed around, since the
+ * library is loaded once a process. */
 static struct {
 	void *handle;
 	CURLcode (*global_init)(long);
@@ -154,7 +158,7 @@ prepare_ctx(CURL *easy, void *sslctx, void *arg)
 	struct xfer *x = arg;
 
 	(void)easy;
-	cp_tls_ctx_prepare(sslctx, &x->p->served);
+	cp_tls_ctx_prepare(sslctx, &x->p->seen);
 	return CURLE_OK;
 }
 
@@ -172,6 +176,11 @@ set_target(CURL *easy, struct xfer *x)
 
 	snprintf(url, sizeof(url), "https://%s%s%s:%u%s", v6 ? "[" : "",
 	    name, v6 ? "]" : "", p->port, p->url_path ? p->url_path : "/");
+	/* An address in the URL needs no pin (and libcurl takes none). */
+	if (cp_is_address(name))
+		return lc.easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK ?
+		    -1 : 0;
+	x->p->seen.expect_sni = name;
 	if (p->has_addr) {
 		av6 = strchr(p->addr.text, ':') != NULL;
 		snprintf(pin, sizeof(pin), "%s:%u:%s%s%s", name, p->port,
@@ -191,8 +200,8 @@ set_options(CURL *easy, struct xfer *x)
 {
 	long ms = (long)x->p->budget_ms;
 
+
 	return set_target(easy, x) == -1 ||
-	    lc.easy_setopt(easy, CURLOPT_PRIVATE, x) ||
 	    lc.easy_setopt(easy, CURLOPT_ERRORBUFFER, x->errbuf) ||
 	    lc.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https") ||
 	    lc.easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L) ||
@@ -210,6 +219,7 @@ int
 cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy, void *owner)
 {
 	struct xfer *x;
+	int rc;
 
 	if (load_curl(p->error, sizeof(p->error)) == -1) {
 		p->fail = CP_FAIL_UNSUPPORTED;
@@ -227,13 +237,18 @@ cp_https_add(CURLM **multi, struct cp_probe *p, CURL **easy, void *owner)
 		return -1;
 	}
 	lc.easy_setopt(*easy, CURLOPT_PRIVATE, x);
-	if (set_options(*easy, x) == -1 ||
-	    lc.multi_add_handle(*multi, *easy) != CURLM_OK) {
-		cp_https_free(NULL, *easy);
-		*easy = NULL;
-		return -1;
-	}
-	return 0;
+	if (set_options(*easy, x) == -1) {
+		p->fail = CP_FAIL_UNSUPPORTED;
+		snprintf(p->error, sizeof(p->error), "this libcurl refuses an "
+		    "option the probe needs (it needs libcurl 7.85 or later)");
+		rc = 1;
+	} else if (lc.multi_add_handle(*multi, *easy) != CURLM_OK)
+		rc = -1;
+	else
+		return 0;
+	cp_https_free(NULL, *easy);
+	*easy = NULL;
+	return rc;
 }
 
 void
@@ -279,6 +294,7 @@ failed(CURL *easy, CURLcode code, struct xfer *x)
 {
 	struct cp_probe *p = x->p;
 	const char *why = x->errbuf[0] ? x->errbuf : lc.easy_strerror(code);
+	char secs[32];
 	long oserr = 0;
 
 	switch (code) {
@@ -301,8 +317,8 @@ failed(CURL *easy, CURLcode code, struct xfer *x)
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		p->fail = CP_FAIL_TIMEOUT;
-		snprintf(p->error, sizeof(p->error), "timed out after %.3g s "
-		    "(%s)", (double)p->budget_ms / 1000, why);
+		snprintf(p->error, sizeof(p->error), "timed out after %s (%s)",
+		    cp_seconds_text(p->timeout_ms, secs, sizeof(secs)), why);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
 		p->fail = CP_FAIL_HANDSHAKE;
@@ -322,7 +338,10 @@ finish(CURL *easy, CURLcode code, struct xfer *x)
 	struct cp_probe *p = x->p;
 	char *ip = NULL;
 
-	if (p->served == NULL || sk_X509_num(p->served) == 0) {
+	/* Read: a finished handshake with a chain, or one the server ended
+	 * for want of a client certificate after sending its own. */
+	if (code == CURLE_OK ? p->seen.served == NULL ||
+	    sk_X509_num(p->seen.served) == 0 : !cp_tls_read_anyway(&p->seen)) {
 		failed(easy, code, x);
 		return;
 	}

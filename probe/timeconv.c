@@ -139,3 +139,17 @@ cp_time_format_rfc3339(int64_t when, char out[CP_TIME_TEXT_MAX])
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
 }
+
+const char *
+cp_seconds_text(int64_t ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%lld s", (long long)(ms / 1000));
+	else if (ms % 100 == 0)
+		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
+		    (long long)(ms % 1000 / 100));
+	else
+		snprintf(buf, len, "%lld.%03lld s", (long long)(ms / 1000),
+		    (long long)(ms % 1000));
+	return buf;
+}

@@ -35,4 +35,7 @@ void cp_time_format_rfc3339(int64_t, char out[CP_TIME_TEXT_MAX]);
 /* floor(a / b) for b > 0, as days_left needs for negative spans. */
 int64_t cp_floor_div(int64_t a, int64_t b);
 
+/* A duration for a message: "10 s", "2.5 s". Returns buf. */
+const char *cp_seconds_text(int64_t ms, char *buf, size_t len);
+
 #endif

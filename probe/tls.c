@@ -3,14 +3,26 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include "tls.h"
 
-/* Where a connection of the shared context keeps its served chain. */
-static int served_index = -1;
+/* Where a connection of the shared context reports (SSL ex_data: the
+ * shared context cannot carry a per-connection argument). */
+static int seen_index = -1;
+
+/* The report of the connection behind `ssl`: the context's own argument
+ * (libcurl's contexts are one per connection), else the connection's. */
+static struct cp_tls_seen *
+seen_of(SSL *ssl, void *arg)
+{
+	if (arg != NULL || ssl == NULL)
+		return arg;
+	return SSL_get_ex_data(ssl, seen_index);
+}
 
 /*
  * Runs where OpenSSL would verify the server's chain: keeps a copy of it
@@ -21,29 +33,56 @@ static int served_index = -1;
 static int
 keep_served(X509_STORE_CTX *xs, void *arg)
 {
-	STACK_OF(X509) **slot = arg;
 	STACK_OF(X509) *untrusted = X509_STORE_CTX_get0_untrusted(xs);
-	SSL *ssl;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct cp_tls_seen *seen = seen_of(ssl, arg);
+	const char *sni = ssl ? SSL_get_servername(ssl,
+	    TLSEXT_NAMETYPE_host_name) : NULL;
 
-	if (slot == NULL) {
-		ssl = X509_STORE_CTX_get_ex_data(xs,
-		    SSL_get_ex_data_X509_STORE_CTX_idx());
-		if (ssl != NULL)
-			slot = SSL_get_ex_data(ssl, served_index);
-	}
-	if (slot != NULL && *slot == NULL && untrusted != NULL)
-		*slot = X509_chain_up_ref(untrusted);
+	if (seen == NULL || untrusted == NULL)
+		return 1;
+	/* Through an https:// proxy libcurl makes two handshakes: keep the
+	 * one with the server we asked for. */
+	if (seen->expect_sni != NULL && (sni == NULL ||
+	    strcasecmp(sni, seen->expect_sni) != 0))
+		return 1;
+	sk_X509_pop_free(seen->served, X509_free);
+	seen->served = X509_chain_up_ref(untrusted);
 	return 1;
 }
 
+/* The server asks for a client certificate: note it, and send none. */
+static int
+no_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+{
+	struct cp_tls_seen *seen = seen_of(ssl,
+	    SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+
+	(void)x509;
+	(void)pkey;
+	if (seen != NULL)
+		seen->cert_requested = 1;
+	return 0;
+}
+
 void
-cp_tls_ctx_prepare(SSL_CTX *ctx, STACK_OF(X509) **served)
+cp_tls_ctx_prepare(SSL_CTX *ctx, struct cp_tls_seen *seen)
 {
 	SSL_CTX_set_security_level(ctx, 0);
 	SSL_CTX_set_min_proto_version(ctx, 0);
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
 	    SSL_OP_NO_TICKET);
-	SSL_CTX_set_cert_verify_callback(ctx, keep_served, served);
+	SSL_CTX_set_cert_verify_callback(ctx, keep_served, seen);
+	SSL_CTX_set_app_data(ctx, seen);
+	SSL_CTX_set_client_cert_cb(ctx, no_client_cert);
+}
+
+int
+cp_tls_read_anyway(const struct cp_tls_seen *seen)
+{
+	return seen->cert_requested && seen->served != NULL &&
+	    sk_X509_num(seen->served) > 0;
 }
 
 SSL_CTX *
@@ -51,27 +90,28 @@ cp_tls_ctx_new(void)
 {
 	SSL_CTX *ctx;
 
-	if (served_index == -1 && (served_index = SSL_get_ex_new_index(0,
+	if (seen_index == -1 && (seen_index = SSL_get_ex_new_index(0,
 	    NULL, NULL, NULL, NULL)) == -1)
 		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		return NULL;
 	cp_tls_ctx_prepare(ctx, NULL);
-	/* Every cipher OpenSSL still has, so that old servers answer too. */
-	SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+	/* Every cipher OpenSSL still has, so that old servers answer too;
+	 * but one with a certificate: a probe reads certificates. */
+	SSL_CTX_set_cipher_list(ctx, "ALL:!aNULL:@SECLEVEL=0");
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	return ctx;
 }
 
 SSL *
-cp_tls_new(SSL_CTX *ctx, int fd, const char *sni, STACK_OF(X509) **served)
+cp_tls_new(SSL_CTX *ctx, int fd, const char *sni, struct cp_tls_seen *seen)
 {
 	SSL *ssl;
 
 	if ((ssl = SSL_new(ctx)) == NULL)
 		return NULL;
 	if (!SSL_set_fd(ssl, fd) ||
-	    !SSL_set_ex_data(ssl, served_index, served) ||
+	    !SSL_set_ex_data(ssl, seen_index, seen) ||
 	    (sni != NULL && !SSL_set_tlsext_host_name(ssl, sni))) {
 		SSL_free(ssl);
 		return NULL;

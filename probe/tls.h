@@ -11,16 +11,25 @@
 
 #include <openssl/ssl.h>
 
+/* What a handshake showed, kept by the context's callbacks. */
+struct cp_tls_seen {
+	STACK_OF(X509) *served;   /* the chain the server sent, leaf first */
+	int cert_requested;       /* the server asked for a client certificate */
+	const char *expect_sni;   /* libcurl: keep only the chain of the
+	                             handshake that sent this name (not a
+	                             proxy's); NULL: any */
+};
+
 /* A client context that talks to anything, old or weak: the probe
  * reads certificates, it does not protect a session. NULL on failure. */
 SSL_CTX *cp_tls_ctx_new(void);
 
 /*
- * A connection over `fd` sending `sni` (NULL: none). The chain the
- * server sends is stored in *served (the caller frees it with
+ * A connection over `fd` sending `sni` (NULL: none). What the handshake
+ * shows goes to *seen (the caller frees seen->served with
  * sk_X509_pop_free(..., X509_free)). NULL when out of memory.
  */
-SSL *cp_tls_new(SSL_CTX *, int fd, const char *sni, STACK_OF(X509) **served);
+SSL *cp_tls_new(SSL_CTX *, int fd, const char *sni, struct cp_tls_seen *seen);
 
 /*
  * One step of the handshake. 1: done; 0: wait for *events (POLLIN or
@@ -30,8 +39,12 @@ int cp_tls_step(SSL *, short *events, char *err, size_t errlen);
 
 /*
  * Prepares a context made by someone else (libcurl's) the same way, and
- * makes it store the served chain in *served.
+ * makes it report to *seen (NULL: to the connection's, cp_tls_new).
  */
-void cp_tls_ctx_prepare(SSL_CTX *, STACK_OF(X509) **served);
+void cp_tls_ctx_prepare(SSL_CTX *, struct cp_tls_seen *seen);
+
+/* Whether a handshake that failed still counts as read: the server sent
+ * its chain and then ended it for want of a client certificate. */
+int cp_tls_read_anyway(const struct cp_tls_seen *);
 
 #endif
