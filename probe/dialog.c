@@ -134,6 +134,10 @@ run_lines(struct cp_dialog *d)
 
 		if (len > 0 && d->in[end - 1] == '\r')
 			len--;
+		if (len > CP_LINE_MAX)
+			return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "the %s "
+			    "server sent a line longer than %d bytes",
+			    d->dialect->name, CP_LINE_MAX);
 		d->greeted = 1;
 		rc = d->dialect->line(d, d->in + start, len);
 		start = end + 1;
@@ -153,7 +157,14 @@ run_input(struct cp_dialog *d)
 
 	d->used = 0;
 	if (d->dialect->raw != NULL) {
-		rc = d->dialect->raw(d);
+		/* One reply may follow another in the same read. */
+		do {
+			size_t before = d->used;
+
+			rc = d->dialect->raw(d);
+			if (d->used == before)
+				break;
+		} while (rc == CP_DIALOG_MORE && d->used < d->inlen);
 		if (d->inlen > 0)
 			d->greeted = 1;
 	} else

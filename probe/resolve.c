@@ -124,7 +124,7 @@ cp_resolve_end(struct cp_resolve *r)
 	if (r == NULL)
 		return;
 	if (r->sync_rc == EAI_INPROGRESS && gai_error(&r->cb) ==
-	    EAI_INPROGRESS && gai_cancel(&r->cb) != EAI_CANCELED)
+	    EAI_INPROGRESS && gai_cancel(&r->cb) == EAI_NOTCANCELED)
 		return;     /* the thread still writes into it */
 	if (r->cb.ar_result != NULL)
 		freeaddrinfo(r->cb.ar_result);

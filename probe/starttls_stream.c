@@ -37,8 +37,8 @@ xmpp_start(struct cp_dialog *d)
 static int
 xmpp_raw(struct cp_dialog *d)
 {
-	const char *p = d->in, *end, *s;
-	size_t n = d->inlen;
+	const char *p = d->in + d->used, *end, *s;
+	size_t n = d->inlen - d->used;
 
 	if (find(p, n, "<stream:error") != NULL)
 		return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "the XMPP server "
@@ -47,9 +47,9 @@ xmpp_raw(struct cp_dialog *d)
 		if ((end = after(p, n, "</stream:features>")) == NULL &&
 		    (end = after(p, n, "<stream:features/>")) == NULL)
 			return CP_DIALOG_MORE;
-		d->used = (size_t)(end - p);
+		d->used += (size_t)(end - p);
 		d->step = PROCEED;
-		if (find(p, d->used, "<starttls") == NULL)
+		if (find(p, (size_t)(end - p), "<starttls") == NULL)
 			return cp_dialog_failf(d, CP_FAIL_STARTTLS, "the XMPP "
 			    "server does not offer STARTTLS");
 		return cp_dialog_send(d, "<starttls xmlns='urn:ietf:params:"
@@ -65,7 +65,7 @@ xmpp_raw(struct cp_dialog *d)
 	if (end[-2] != '/' &&
 	    (end = after(s, n - (size_t)(s - p), "</proceed>")) == NULL)
 		return CP_DIALOG_MORE;
-	d->used = (size_t)(end - p);
+	d->used += (size_t)(end - p);
 	return CP_DIALOG_TLS;
 }
 

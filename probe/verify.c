@@ -138,7 +138,9 @@ name_matches(X509 *leaf, const char *name)
 	if (inet_pton(AF_INET, name, addr) == 1 ||
 	    inet_pton(AF_INET6, name, addr) == 1)
 		return X509_check_ip_asc(leaf, name, 0) == 1;
-	return X509_check_host(leaf, name, strlen(name), 0, NULL) == 1;
+	/* As browsers and curl: "w*.example.com" matches nothing. */
+	return X509_check_host(leaf, name, strlen(name),
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
 }
 
 int

@@ -15,7 +15,7 @@ DAY=86400
 NOW=$(date +%s)
 mkcert -o "$T/ca.pem" -k "$T/cakey.pem" -s /CN=Mini-CA --ca --not-after @$((NOW + 400 * DAY))
 mkcert -o "$T/leaf.pem" -k "$T/leafkey.pem" -s /CN=mini.test \
-    --san DNS:mini.test,IP:127.0.0.1 --ca-key "$T/cakey.pem" --ca-cert "$T/ca.pem" \
+    --san DNS:mini.test,IP:127.0.0.1,IP:::1 --ca-key "$T/cakey.pem" --ca-cert "$T/ca.pem" \
     --not-after @$((NOW + 60 * DAY))
 cat "$T/leaf.pem" "$T/ca.pem" >"$T/chain.pem"
 LEAF_END=$(enddate "$T/leaf.pem")
@@ -136,10 +136,22 @@ run "$CHECK_REMOTE" -6 tls 127.0.0.1:443
 expect_rc 3 "-6 with an IPv4 literal"
 expect_out "'127.0.0.1' has no IPv6 address" "says why"
 
-# An IPv6 literal.
+# An IPv6 literal, through the engine and through libcurl.
 mini -6 tls
 run "$CHECK_REMOTE" -t 2 $VERIFY tls "[::1]:$port"
 expect_out "TLS [::1]:$port [::1]: OK notAfter=$LEAF_END" "an IPv6 literal in brackets"
+run "$CHECK_REMOTE" -t 2 --cafile "$T/ca.pem" https "[::1]:$port"
+expect_out "HTTPS [::1]:$port [::1]: OK notAfter=$LEAF_END" "an IPv6 literal over HTTPS, its address verified"
+
+# A server with no certificate at all (an anonymous cipher): a failure
+# with its reason, never "OK".
+set -- $("$top_builddir/tests/tools/freeport")
+openssl s_server -accept "127.0.0.1:$1" -nocert -cipher 'aNULL:@SECLEVEL=0' -tls1_2 -quiet \
+    </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.5
+run "$CHECK_REMOTE" -t 2 --no-verify tls "127.0.0.1:$1"
+expect_out "TLS 127.0.0.1:$1 [127.0.0.1]: CRITICAL TLS handshake failed" "a server without a certificate"
 
 # A resolver that never answers is bounded by the timeout too: a private
 # /etc/resolv.conf (in a mount namespace of our own) names a server that
@@ -164,10 +176,12 @@ if "$T/in_ns" "$T/hosts" "$T/resolv.conf" true 2>/dev/null &&
     printf 'smtp://nowhere.test unreachable=warning\n' >"$T/dns.conf"
     timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns.conf"
     expect_rc 1 "a resolver timeout is a network failure: unreachable= applies"
+    mini tls
+    printf 'smtp://nowhere.test\ntls://127.0.0.1:%s sni=mini.test cafile=%s\n' "$port" "$T/ca.pem" >"$T/dns2.conf"
+    run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns2.conf"
+    expect_out "OK           59  $LEAF_END  tls://127.0.0.1:$port [127.0.0.1]" "a hung name does not eat the others' time"
 else
-    skip "no mount namespace here for a private resolv.conf"
-    skip "no mount namespace here for a private resolv.conf"
-    skip "no mount namespace here for a private resolv.conf"
+    for i in 1 2 3 4; do skip "no mount namespace here for a private resolv.conf"; done
 fi
 
 # Every hostile server at once: the run takes one timeout, not the sum.

@@ -142,6 +142,10 @@ static const struct dcase cases[] = {
 	  "to='example.test' xmlns='jabber:client' xmlns:stream='http://"
 	  "etherx.jabber.org/streams' version='1.0'><starttls xmlns='urn:"
 	  "ietf:params:xml:ns:xmpp-tls'/>", NULL, 1 },
+	{ "XMPP: features and proceed in one read", &cp_dialect_xmpp,
+	  { S("<stream:stream><stream:features><starttls/></stream:features>"
+	      "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") },
+	  CP_DIALOG_TLS, NULL, NULL, 0 },
 	{ "XMPP: failure", &cp_dialect_xmpp,
 	  { S("<stream:stream><stream:features><starttls/></stream:features>"),
 	    S("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") },
@@ -256,6 +260,18 @@ check_bounds(void)
 	rc = cp_dialog_feed(&d, big, 5000);
 	tap_ok(rc == CP_DIALOG_FAIL && strstr(d.error, "line longer than "
 	    "4096 bytes") != NULL, "a 5000-byte line is refused: %s", d.error);
+
+	memset(big, 'A', 4097);
+	big[4097] = '\n';
+	cp_dialog_init(&d, &cp_dialect_smtp, "x", "[127.0.0.1]");
+	rc = cp_dialog_feed(&d, big, 4098);
+	tap_ok(rc == CP_DIALOG_FAIL && strstr(d.error, "line longer than "
+	    "4096 bytes") != NULL, "a 4097-byte line is refused: %s", d.error);
+	memcpy(big, "220 ", 4);
+	memcpy(big + 4096, "\r\n", 2);
+	cp_dialog_init(&d, &cp_dialect_smtp, "x", "[127.0.0.1]");
+	rc = cp_dialog_feed(&d, big, 4098);
+	tap_ok(rc == CP_DIALOG_MORE, "a 4096-byte line and CRLF is taken");
 
 	cp_dialog_init(&d, &cp_dialect_smtp, "x", "[127.0.0.1]");
 	for (i = 0; i + 8 <= CP_DIALOG_MAX + 8; i += 8)
