@@ -140,44 +140,75 @@ ldap_start(struct cp_dialog *d)
 	return cp_dialog_sendraw(d, ldap_starttls, sizeof(ldap_starttls) - 1);
 }
 
-/* LDAPMessage { messageID, ExtendedResponse { resultCode, matchedDN,
- * diagnosticMessage, ... } } */
+/* The next element of a complete one, if it has tag `want`. */
+static int
+ber_expect(const unsigned char **p, size_t *n, unsigned want,
+    const unsigned char **content, size_t *clen)
+{
+	unsigned tag;
+
+	return ber_next(p, n, &tag, content, clen) && tag == want;
+}
+
+struct ldap_reply {
+	long id;                      /* messageID */
+	long result;                  /* resultCode */
+	const unsigned char *msg;     /* diagnosticMessage */
+	size_t msglen;
+};
+
+/* The content of LDAPMessage { messageID, ExtendedResponse { resultCode,
+ * matchedDN, diagnosticMessage, ... } }: 0, or -1 if it is not that. */
+static int
+ldap_parse(const unsigned char *p, size_t n, struct ldap_reply *r)
+{
+	const unsigned char *c;
+	size_t clen;
+
+	if (!ber_expect(&p, &n, 0x02, &c, &clen) ||
+	    (r->id = ber_int(c, clen)) < 0)
+		return -1;
+	if (!ber_expect(&p, &n, 0x78, &c, &clen))   /* [APPLICATION 24] */
+		return -1;
+	p = c;
+	n = clen;
+	if (!ber_expect(&p, &n, 0x0a, &c, &clen) ||
+	    (r->result = ber_int(c, clen)) < 0)
+		return -1;
+	if (!ber_expect(&p, &n, 0x04, &c, &clen))   /* matchedDN */
+		return -1;
+	return ber_expect(&p, &n, 0x04, &r->msg, &r->msglen) ? 0 : -1;
+}
+
 static int
 ldap_raw(struct cp_dialog *d)
 {
-	const unsigned char *p = (const unsigned char *)d->in, *c, *dn, *msg;
-	size_t n, clen, dnlen, msglen = 0, total;
+	const unsigned char *p = (const unsigned char *)d->in, *c;
+	struct ldap_reply r;
+	size_t clen, total;
 	unsigned tag;
-	long id, result;
 	char q[160];
-	int rc;
+	int rc = -1;
 
 	/* Every LDAPMessage is a SEQUENCE: anything else is not LDAP. */
-	if (d->inlen > 0 && p[0] != 0x30)
-		rc = -1;
-	else if ((rc = ber(p, d->inlen, &tag, &p, &n, &total)) == 0)
+	if (p[0] == 0x30 && (rc = ber(p, d->inlen, &tag, &c, &clen,
+	    &total)) == 0)
 		return CP_DIALOG_MORE;
 	d->used = rc == 1 ? total : d->inlen;
-	if (rc == -1 || tag != 0x30 || !ber_next(&p, &n, &tag, &c, &clen) ||
-	    tag != 0x02 || (id = ber_int(c, clen)) < 0 ||
-	    !ber_next(&p, &n, &tag, &c, &clen) || tag != 0x78 ||
-	    (p = c, n = clen, !ber_next(&p, &n, &tag, &c, &clen)) ||
-	    tag != 0x0a ||
-	    (result = ber_int(c, clen)) < 0 ||
-	    !ber_next(&p, &n, &tag, &dn, &dnlen) || tag != 0x04 ||
-	    !ber_next(&p, &n, &tag, &msg, &msglen) || tag != 0x04)
+	if (rc != 1 || ldap_parse(c, clen, &r) == -1)
 		return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "malformed LDAP "
 		    "reply to the StartTLS request");
-	cp_dialog_quote((const char *)msg, msglen, q, sizeof(q));
-	if (id == 0)
+	cp_dialog_quote((const char *)r.msg, r.msglen, q, sizeof(q));
+	if (r.id == 0)
 		return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "the LDAP server "
 		    "disconnected: %s", q);
-	if (id != 1)
+	if (r.id != 1)
 		return cp_dialog_failf(d, CP_FAIL_PROTOCOL, "the LDAP server "
-		    "answered message %ld, not the StartTLS request", id);
-	if (result != 0)
+		    "answered message %ld, not the StartTLS request", r.id);
+	if (r.result != 0)
 		return cp_dialog_failf(d, CP_FAIL_STARTTLS, "STARTTLS refused: "
-		    "LDAP result code %ld%s%s", result, msglen ? ": " : "", q);
+		    "LDAP result code %ld%s%s", r.result, r.msglen ? ": " : "",
+		    q);
 	return CP_DIALOG_TLS;
 }
 

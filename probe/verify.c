@@ -42,22 +42,32 @@ cp_trust_free(struct cp_trust *t)
 }
 
 /* Loads a store into `e`; a failure is kept as its error. */
+/* The error to show: an errno where OpenSSL has one (it names every
+ * one "system lib"), else its last reason. */
+static const char *
+load_error(void)
+{
+	unsigned long e, last = 0;
+
+	while ((e = ERR_get_error()) != 0) {
+		if (ERR_GET_LIB(e) == ERR_LIB_SYS)
+			return strerror(ERR_GET_REASON(e));
+		last = e;
+	}
+	return last ? ERR_reason_error_string(last) : "out of memory";
+}
+
 static void
 trust_load(struct trust_entry *e)
 {
-	unsigned long err;
-
 	ERR_clear_error();
 	if ((e->store = X509_STORE_new()) != NULL && (e->cafile != NULL ?
 	    X509_STORE_load_file(e->store, e->cafile) :
 	    X509_STORE_set_default_paths(e->store)) == 1)
 		return;
-	err = ERR_peek_last_error();
 	snprintf(e->error, sizeof(e->error), "cannot load the trusted "
 	    "certificates%s%s%s: %s", e->cafile ? " of cafile '" : "",
-	    e->cafile ? e->cafile : "", e->cafile ? "'" : "",
-	    err ? ERR_reason_error_string(err) : "out of memory");
-	ERR_clear_error();
+	    e->cafile ? e->cafile : "", e->cafile ? "'" : "", load_error());
 	X509_STORE_free(e->store);
 	e->store = NULL;
 }
@@ -83,8 +93,10 @@ cp_trust_get(struct cp_trust *t, const char *cafile, char *err,
 	if (cafile != NULL && (e->cafile = strdup(cafile)) == NULL)
 		goto oom;
 	t->n++;
-	trust_load(e);
 found:
+	/* A failure may pass (descriptors run out): try again next time. */
+	if (e->store == NULL)
+		trust_load(e);
 	if (e->store == NULL)
 		snprintf(err, errlen, "%s", e->error);
 	return e->store;

@@ -125,6 +125,11 @@ expect_err "'smtp' needs a host after it (check_remote smtp HOST[:PORT])" "and s
 run "$CHECK_REMOTE" gopher://example.com
 expect_err "unknown protocol 'gopher'" "an unknown protocol is named"
 
+# A cafile that cannot be read says why.
+mini tls
+run "$CHECK_REMOTE" -t 2 --cafile "$T/missing.pem" --sni mini.test tls "127.0.0.1:$port"
+expect_out "cannot load the trusted certificates of cafile '$T/missing.pem': No such file or directory" "a missing cafile is named, with the reason"
+
 # Refused and unreachable.
 set -- $("$top_builddir/tests/tools/freeport")
 run "$CHECK_REMOTE" smtp "127.0.0.1:$1"
