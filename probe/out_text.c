@@ -87,20 +87,30 @@ print_row(FILE *f, const struct cp_report *rep, const struct cp_row *row,
 static void
 print_summary(FILE *f, const struct cp_report *rep)
 {
-	size_t count[4] = { 0, 0, 0, 0 }, certs = 0, failed = 0, i, j;
+	size_t count[4] = { 0, 0, 0, 0 }, certs = 0, shown = 0, failed = 0;
+	size_t i, j;
 
+	/* The counts add up to the state: shown-only certificates apart. */
 	for (i = 0; i < rep->n; i++) {
 		const struct cp_result *r = &rep->results[i];
 
-		for (j = 0; j < r->ncerts; j++, certs++)
+		for (j = 0; j < r->ncerts; j++) {
+			if (!r->certs[j].counted) {
+				shown++;
+				continue;
+			}
 			count[r->certs[j].v.state]++;
+			certs++;
+		}
 		failed += r->error != NULL;
 	}
 	fprintf(f, "%s: %zu critical, %zu warning, %zu unknown, %zu ok of %zu "
-	    "certificate%s; %zu check%s failed\n", cp_state_name(rep->state),
-	    count[CP_CRITICAL], count[CP_WARNING], count[CP_UNKNOWN],
-	    count[CP_OK], certs, certs == 1 ? "" : "s", failed,
-	    failed == 1 ? "" : "s");
+	    "certificate%s", cp_state_name(rep->state), count[CP_CRITICAL],
+	    count[CP_WARNING], count[CP_UNKNOWN], count[CP_OK], certs,
+	    certs == 1 ? "" : "s");
+	if (shown > 0)
+		fprintf(f, " (and %zu shown, not counted)", shown);
+	fprintf(f, "; %zu check%s failed\n", failed, failed == 1 ? "" : "s");
 }
 
 int

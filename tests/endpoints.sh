@@ -104,6 +104,7 @@ EOC
 run "$CERTPROBE" -C "$T/chain.conf"
 expect_out "OK           59  $(enddate "$T/short.pem")  https://127.0.0.1:$WEB [127.0.0.1]" "chain=leaf: the leaf decides"
 check "chain=leaf: the intermediate is shown, not counted" test "$(count_out "(not counted)")" -ge 1
+expect_out "shown, not counted); 0 checks failed" "the summary keeps them apart"
 expect_rc 1 "chain=served counts the served intermediate"
 check "chain=all also shows the trust anchor" test "$(count_out "CN = Test Root")" -ge 1
 
