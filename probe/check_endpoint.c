@@ -77,8 +77,10 @@ resolve_start(struct endpoint *ep)
 	const char *url_host = c->s.sni != NULL ? c->s.sni : t->host;
 
 	ep->started = ep->resolved = cp_clock_ms();
-	/* libcurl decides on the URL's host (the SNI name): so do we. */
-	if (c->s.addr == NULL && t->proto->http && !cp_is_address(url_host) &&
+	/* Through a proxy, the name is the proxy's to resolve, and libcurl
+	 * makes the connection. It decides on the URL's host (the SNI
+	 * name): so do we. */
+	if (c->s.addr == NULL && t->proto->http &&
 	    cp_https_proxied(url_host)) {
 		ep->proxied = 1;
 		return;

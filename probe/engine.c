@@ -281,7 +281,7 @@ conn_start(struct engine *e, struct conn *c, struct cp_probe *p)
 	c->p = p;
 	c->deadline = e->now + p->budget_ms;
 	e->active++;
-	if (p->proto->http) {
+	if (p->proto->http && !p->has_addr) {
 		c->phase = CURLING;
 		switch (cp_https_add(&e->multi, p, &c->easy, c)) {
 		case -1:

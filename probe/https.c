@@ -163,36 +163,32 @@ prepare_ctx(CURL *easy, void *sslctx, void *arg)
 }
 
 /*
- * The URL names the SNI name (libcurl sends the URL's host), pinned to
- * the address being checked; through a proxy, to the target's host.
+ * The URL names the SNI name (libcurl sends the URL's host); where that
+ * is not the target's host (sni=), CONNECT_TO sends the proxy's CONNECT
+ * to the target all the same.
  */
 static int
 set_target(CURL *easy, struct xfer *x)
 {
 	const struct cp_probe *p = x->p;
 	const char *name = p->sni != NULL ? p->sni : p->host;
-	int v6 = strchr(name, ':') != NULL, av6;
-	char url[1024], pin[600];
+	int v6 = strchr(name, ':') != NULL, hv6 = strchr(p->host, ':') != NULL;
+	char url[1024], to[600];
 
 	snprintf(url, sizeof(url), "https://%s%s%s:%u%s", v6 ? "[" : "",
 	    name, v6 ? "]" : "", p->port, p->url_path ? p->url_path : "/");
-	/* An address in the URL needs no pin (and libcurl takes none). */
-	if (cp_is_address(name))
-		return lc.easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK ?
-		    -1 : 0;
-	x->p->seen.expect_sni = name;
-	if (p->has_addr) {
-		av6 = strchr(p->addr.text, ':') != NULL;
-		snprintf(pin, sizeof(pin), "%s:%u:%s%s%s", name, p->port,
-		    av6 ? "[" : "", p->addr.text, av6 ? "]" : "");
-	} else
-		snprintf(pin, sizeof(pin), "%s:%u:%s:%u", name, p->port,
-		    p->host, p->port);
-	if ((x->pin = lc.slist_append(NULL, pin)) == NULL)
+	if (lc.easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK)
 		return -1;
-	return lc.easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK ||
-	    lc.easy_setopt(easy, p->has_addr ? CURLOPT_RESOLVE :
-	    CURLOPT_CONNECT_TO, x->pin) != CURLE_OK ? -1 : 0;
+	if (!cp_is_address(name))
+		x->p->seen.expect_sni = name;
+	if (name == p->host)
+		return 0;
+	snprintf(to, sizeof(to), "%s:%u:%s%s%s:%u", name, p->port,
+	    hv6 ? "[" : "", p->host, hv6 ? "]" : "", p->port);
+	if ((x->pin = lc.slist_append(NULL, to)) == NULL)
+		return -1;
+	return lc.easy_setopt(easy, CURLOPT_CONNECT_TO, x->pin) != CURLE_OK ?
+	    -1 : 0;
 }
 
 static int
@@ -200,7 +196,9 @@ set_options(CURL *easy, struct xfer *x)
 {
 	long ms = (long)x->p->budget_ms;
 
-
+	/* A resolver thread of libcurl's that hangs (the proxy's name) must
+	 * not hold the run: libcurl 7.87 and later; older ones refuse it. */
+	lc.easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L);
 	return set_target(easy, x) == -1 ||
 	    lc.easy_setopt(easy, CURLOPT_ERRORBUFFER, x->errbuf) ||
 	    lc.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https") ||
@@ -311,9 +309,9 @@ failed(CURL *easy, CURLcode code, struct xfer *x)
 	case CURLE_COULDNT_CONNECT:
 		lc.easy_getinfo(easy, CURLINFO_OS_ERRNO, &oserr);
 		p->fail = CP_FAIL_CONNECT;
-		snprintf(p->error, sizeof(p->error), "cannot connect%s: %s",
-		    p->has_addr ? "" : " (through the proxy)",
-		    oserr == ECONNREFUSED ? "connection refused" : why);
+		snprintf(p->error, sizeof(p->error), "cannot connect through "
+		    "the proxy: %s", oserr == ECONNREFUSED ?
+		    "connection refused" : why);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		p->fail = CP_FAIL_TIMEOUT;
@@ -345,11 +343,10 @@ finish(CURL *easy, CURLcode code, struct xfer *x)
 		failed(easy, code, x);
 		return;
 	}
-	/* A proxy connected for us: say so, the address is not ours. */
+	/* The proxy connected for us: the address is its own. */
 	lc.easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
-	if (!p->has_addr || (ip != NULL && *ip != '\0' &&
-	    strcmp(ip, p->addr.text) != 0))
-		snprintf(p->via, sizeof(p->via), "proxy %s", ip ? ip : "?");
+	snprintf(p->via, sizeof(p->via), "proxy%s%s", ip && *ip ? " " : "",
+	    ip && *ip ? ip : "");
 }
 
 int

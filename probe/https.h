@@ -1,8 +1,9 @@
 /*
- * HTTPS through libcurl, so that https_proxy, no_proxy and the rest of
- * curl's environment work as curl users expect. libcurl connects (through
- * a proxy where one applies) and does the handshake; no request is sent.
- * The served chain is taken from its TLS session (tls.c).
+ * HTTPS through a proxy, by libcurl, so that https_proxy, all_proxy and
+ * no_proxy work as curl users expect. libcurl connects through the proxy
+ * and does the handshake; no request is sent. The served chain is taken
+ * from its TLS session (tls.c). Where no proxy applies, HTTPS is TLS at
+ * once and the engine does it, as for every other protocol.
  */
 #ifndef CP_HTTPS_H
 #define CP_HTTPS_H

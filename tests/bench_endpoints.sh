@@ -1,8 +1,10 @@
 #!/bin/bash
 # make bench, the endpoints: in one run, on the same nginx and postfix,
-#  - 200 HTTPS endpoints (one nginx, 200 ports): the floor (bare TLS
-#    handshakes, 8 at once: tests/tools/handshakes), certprobe --jobs 8
-#    through libcurl and as tls:// through its own engine, a loop of
+#  - 200 HTTPS endpoints (one nginx, 200 ports): the floor (TLS
+#    handshakes verifying the chain, 8 at once: tests/tools/handshakes),
+#    certprobe --jobs 8 over https:// and tls:// (its engine), and through
+#    an HTTP CONNECT proxy (libcurl; tests/tools/miniserver's proxy, a
+#    process per connection), a loop of
 #    `openssl s_client | openssl x509 -enddate`, and a loop of
 #    `check_http -C` (monitoring-plugins);
 #  - one SMTP STARTTLS endpoint (postfix), 50 connections: certprobe,
@@ -34,6 +36,11 @@ unset 'PORTS[$BIG]'
 nginx_start_many "$T/nginx" "$T/chain.pem" "$KEY" "${PORTS[@]}" || exit 1
 set -- $(daemons_ports 2)
 postfix_start "$T/postfix" "$T/chain.pem" "$KEY" "$SMTP" "$1" "$2" || exit 1
+
+"$top_builddir/tests/tools/miniserver" -6 -p 0 --port-file "$T/proxy.port" connect-proxy &
+PROXYPID=$!
+for ((i = 0; i < 100; i++)); do [ -s "$T/proxy.port" ] && break; sleep 0.05; done
+PROXY="http://[::1]:$(cat "$T/proxy.port")"
 
 # conf FILE PROTO COUNT [PORT]: COUNT endpoints, on the nginx ports or
 # all on PORT.
@@ -89,14 +96,16 @@ echo "certprobe read $got of $N endpoints with openssl's notAfter=$(enddate "$T/
 floor=$(best "$HANDSHAKES" -j 8 -C "$T/ca.pem" "${PORTS[@]:0:$N}")
 https=$(best "$CERTPROBE" -C "$T/https.conf" --jobs 8)
 tls=$(best "$CERTPROBE" -C "$T/tls.conf" --jobs 8)
+proxied=$(best env https_proxy="$PROXY" "$CERTPROBE" -C "$T/https.conf" --jobs 8)
 loop=$(once openssl_loop)
 http=$(once check_http_loop)
 
 printf '\n%d HTTPS endpoints (nginx on loopback), 8 at once\n' "$N"
 printf '%-44s %9s %9s %9s\n' "" "total (s)" "ms each" "vs floor"
 row "bare handshakes (the floor)" "$floor" "$N" "$floor"
-row "certprobe https:// (libcurl)" "$https" "$N" "$floor"
-row "certprobe tls:// (its own engine)" "$tls" "$N" "$floor"
+row "certprobe https://" "$https" "$N" "$floor"
+row "certprobe tls://" "$tls" "$N" "$floor"
+row "certprobe https:// through a proxy (libcurl)" "$proxied" "$N" "$floor"
 row "openssl s_client | openssl x509, a loop" "$loop" "$N" "$floor"
 row "check_http -C, a loop" "$http" "$N" "$floor"
 printf 'certprobe https:// is %.0fx faster than the openssl loop and %.0fx faster than check_http -C\n' \
@@ -116,3 +125,4 @@ echo "target: at most 2.5 ms a connection"
 stat=$("$RUNSTAT" -n 3 -w 1 -- "$CERTPROBE" -C "$T/big.conf" --jobs 256)
 printf '\n%d HTTPS endpoints at --jobs 256: %.3f s, peak RSS %.1f MiB (target: at most 64 MiB)\n' \
     "$BIG" "$(echo "$stat" | field min_s)" "$(echo "$(echo "$stat" | field max_rss_kib) / 1024" | bc -l)"
+kill "$PROXYPID" 2>/dev/null

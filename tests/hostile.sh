@@ -83,7 +83,7 @@ hostile tls "the server closed the connection during the TLS handshake" \
 hostile tls "TLS handshake failed:" \
     "garbage where the handshake should be" garbage
 hostile https "TLS handshake failed:" \
-    "garbage where the handshake should be (HTTPS through libcurl)" garbage
+    "garbage where the handshake should be (HTTPS)" garbage
 hostile smtp "malformed SMTP reply: 2x0 hello" "a malformed reply code" badcode
 hostile smtp "14 bytes of plaintext after the SMTP server agreed to start TLS: refused" \
     "plaintext injected after 220 to STARTTLS" trailing
@@ -98,13 +98,14 @@ expect_out "TLS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "a handshake
 check "and at once ($ms ms)" test "$ms" -lt 1500
 mini tls-silent
 timed_run "$CHECK_REMOTE" -t 2 $VERIFY https "127.0.0.1:$port"
-expect_out "HTTPS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "the same over HTTPS: libcurl sends no request"
+expect_out "HTTPS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "the same over HTTPS: no request is sent"
 check "and at once ($ms ms)" test "$ms" -lt 1500
 
 # A server that requires a client certificate and ends the TLS 1.2
 # handshake without one (openssl s_server -Verify): it has sent its own
 # chain first, and that is checked.
 set -- $("$top_builddir/tests/tools/freeport")
+CCPORT=$1
 openssl s_server -accept "127.0.0.1:$1" -cert "$T/leaf.pem" -key "$T/leafkey.pem" \
     -cert_chain "$T/ca.pem" -CAfile "$T/ca.pem" -Verify 1 -tls1_2 -quiet \
     </dev/null >/dev/null 2>&1 &
@@ -185,8 +186,12 @@ if "$T/in_ns" "$T/hosts" "$T/resolv.conf" true 2>/dev/null &&
     printf 'smtp://nowhere.test\ntls://127.0.0.1:%s sni=mini.test cafile=%s\n' "$port" "$T/ca.pem" >"$T/dns2.conf"
     run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns2.conf"
     expect_out "OK           59  $LEAF_END  tls://127.0.0.1:$port [127.0.0.1]" "a hung name does not eat the others' time"
+    timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" env https_proxy=http://proxy.test:3128 \
+        "$CHECK_REMOTE" -t 2 https mini.test
+    expect_out "HTTPS mini.test:443 [proxy]: CRITICAL" "a proxy whose name never resolves"
+    check "ends within 3 s, libcurl's resolver or not ($ms ms)" test "$ms" -lt 3000
 else
-    for i in 1 2 3 4; do skip "no mount namespace here for a private resolv.conf"; done
+    for i in 1 2 3 4 5 6; do skip "no mount namespace here for a private resolv.conf"; done
 fi
 
 # Every hostile server at once: the run takes one timeout, not the sum.
@@ -221,12 +226,28 @@ expect_out "CRITICAL STARTTLS refused: the PostgreSQL server does not accept TLS
 mini tls
 tlsport=$port
 mini -6 connect-proxy
+proxy=$port
 run env https_proxy="http://[::1]:$port" "$CHECK_REMOTE" -t 5 --cafile "$T/ca.pem" https "127.0.0.1:$tlsport"
 expect_out "HTTPS 127.0.0.1:$tlsport [proxy ::1]: OK notAfter=$LEAF_END" "https_proxy: checked through the proxy, and said so"
 check "the proxy was asked to connect" grep -q "CONNECT 127.0.0.1:$tlsport" "$T/mini.log"
 run env https_proxy="http://[::1]:$port" no_proxy=127.0.0.1 "$CHECK_REMOTE" -t 5 --cafile "$T/ca.pem" https "127.0.0.1:$tlsport"
 expect_out "HTTPS 127.0.0.1:$tlsport [127.0.0.1]: OK" "no_proxy: straight to the server"
-run env https_proxy="http://[::1]:$port" "$CHECK_REMOTE" -t 5 https "mini.test:$tlsport"
+# Through the proxy it is libcurl that connects: the same answers.
+mini tls-silent
+run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 2 --cafile "$T/ca.pem" https "127.0.0.1:$port"
+expect_out "HTTPS 127.0.0.1:$port [proxy ::1]: OK notAfter=$LEAF_END" "through the proxy: a handshake, then silence"
+mini garbage
+timed_run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 2 --cafile "$T/ca.pem" https "127.0.0.1:$port"
+expect_out "HTTPS 127.0.0.1:$port [proxy]: CRITICAL TLS handshake failed" "through the proxy: garbage instead of a handshake"
+check "and within 3 s ($ms ms)" test "$ms" -lt 3000
+mini silent
+timed_run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 2 --cafile "$T/ca.pem" https "127.0.0.1:$port"
+expect_out "HTTPS 127.0.0.1:$port [proxy]: CRITICAL timed out after 2 s" "through the proxy: a server that never speaks"
+check "and within 3 s ($ms ms)" test "$ms" -lt 3000
+run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 3 $VERIFY https "127.0.0.1:$CCPORT"
+expect_out "HTTPS 127.0.0.1:$CCPORT [proxy ::1]: OK notAfter=$LEAF_END" "through the proxy: a handshake refused for want of a client certificate"
+
+run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 5 https "mini.test:$tlsport"
 check "a name behind a proxy is the proxy's to resolve" grep -q "CONNECT mini.test:$tlsport" "$T/mini.log"
 expect_out "HTTPS mini.test:$tlsport [proxy]: CRITICAL" "and the failure names the proxy"
 
