@@ -65,7 +65,8 @@ endpoint_targets(const struct cp_cli *cli, char ***out, char *err,
 		    strstr(cli->targets[i + 1], "://") == NULL) {
 			proto = p;
 			continue;
-		} else if (p != NULL) {
+		} else if (p != NULL && proto == NULL) {
+			/* Last, after a protocol, it is a host: "smtp smtp". */
 			snprintf(err, errlen, "'%s' needs a host after it "
 			    "(check_remote %s HOST[:PORT])", arg, p->name);
 			goto fail;

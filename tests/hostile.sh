@@ -123,6 +123,11 @@ expect_err "'mail.example.com': give a protocol first (check_remote smtp mail.ex
 run "$CHECK_REMOTE" smtp
 expect_rc 3 "check_remote: a protocol without a host"
 expect_err "'smtp' needs a host after it (check_remote smtp HOST[:PORT])" "and says so"
+mini tls-silent
+run "$CHECK_REMOTE" -t 2 --no-verify tls "127.0.0.1:$port" "127.0.0.1:$port"
+check "a protocol, then hosts: a line for each" test "$(count_out "TLS 127.0.0.1:$port [127.0.0.1]: OK")" = 2
+run "$CHECK_REMOTE" -t 1 smtp smtp
+expect_out "SMTP smtp:25" "a host named like a protocol, after one, is a host"
 run "$CHECK_REMOTE" gopher://example.com
 expect_err "unknown protocol 'gopher'" "an unknown protocol is named"
 
