@@ -99,6 +99,20 @@ conn_fail(struct engine *e, struct conn *c, enum cp_fail f, const char *fmt,
 	conn_close(e, c);
 }
 
+/* A connect() or send() that failed, in the words every protocol uses. */
+static void
+connect_failed(struct engine *e, struct conn *c, int err)
+{
+	conn_fail(e, c, CP_FAIL_CONNECT, "cannot connect: %s",
+	    err == ECONNREFUSED ? "connection refused" : strerror(err));
+}
+
+static void
+send_failed(struct engine *e, struct conn *c, int err)
+{
+	conn_fail(e, c, CP_FAIL_CONNECT, "cannot send: %s", strerror(err));
+}
+
 /* Our own address as an SMTP address literal, for EHLO (RFC 5321 4.1.3). */
 static void
 local_literal(int fd, char *buf, size_t len)
@@ -158,8 +172,7 @@ connected(struct engine *e, struct conn *c)
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
-		conn_fail(e, c, CP_FAIL_CONNECT, "cannot connect: %s",
-		    err == ECONNREFUSED ? "connection refused" : strerror(err));
+		connect_failed(e, c, err);
 		return;
 	}
 	local_literal(c->fd, helo, sizeof(helo));
@@ -175,8 +188,7 @@ connected(struct engine *e, struct conn *c)
 		return;
 	}
 	if (flush_dialog(c) == -1)
-		conn_fail(e, c, CP_FAIL_CONNECT, "cannot send: %s",
-		    strerror(errno));
+		send_failed(e, c, errno);
 }
 
 static void
@@ -187,8 +199,7 @@ dialog_io(struct engine *e, struct conn *c, short revents)
 	int rc = CP_DIALOG_MORE;
 
 	if ((revents & POLLOUT) && flush_dialog(c) == -1) {
-		conn_fail(e, c, CP_FAIL_CONNECT, "cannot send: %s",
-		    strerror(errno));
+		send_failed(e, c, errno);
 		return;
 	}
 	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
@@ -208,8 +219,7 @@ dialog_io(struct engine *e, struct conn *c, short revents)
 	else if (rc == CP_DIALOG_TLS)
 		start_handshake(e, c);
 	else if (flush_dialog(c) == -1)
-		conn_fail(e, c, CP_FAIL_CONNECT, "cannot send: %s",
-		    strerror(errno));
+		send_failed(e, c, errno);
 }
 
 static void
@@ -262,6 +272,8 @@ timed_out(struct engine *e, struct conn *c)
 
 	if (c->phase == CONNECTING)
 		snprintf(phase, sizeof(phase), "connecting");
+	else if (c->phase == CURLING)
+		snprintf(phase, sizeof(phase), "through the proxy");
 	else if (c->phase == HANDSHAKE)
 		snprintf(phase, sizeof(phase), "in the TLS handshake");
 	else
@@ -274,10 +286,19 @@ timed_out(struct engine *e, struct conn *c)
 static int
 conn_start(struct engine *e, struct conn *c, struct cp_probe *p)
 {
-	int family = p->addr.sa.ss_family;
+	int fd = -1, err = 0;
 
+	if (!(p->proto->http && !p->has_addr)) {
+		fd = socket(p->addr.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		err = errno;
+		/* Out of descriptors: wait for one of ours to close. */
+		if (fd == -1 && (err == EMFILE || err == ENFILE) &&
+		    e->active > 0)
+			return 0;
+	}
 	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	c->fd = fd;
 	c->p = p;
 	c->deadline = e->now + p->budget_ms;
 	e->active++;
@@ -294,22 +315,12 @@ conn_start(struct engine *e, struct conn *c, struct cp_probe *p)
 	}
 	c->phase = CONNECTING;
 	c->events = POLLOUT;
-	c->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd == -1 && (errno == EMFILE || errno == ENFILE) &&
-	    e->active > 1) {
-		memset(c, 0, sizeof(*c));
-		c->fd = -1;
-		e->active--;
-		return 0;
-	}
-	if (c->fd == -1)
+	if (fd == -1)
 		conn_fail(e, c, CP_FAIL_CONNECT, "cannot open a socket: %s",
-		    strerror(errno));
-	else if (connect(c->fd, (struct sockaddr *)&p->addr.sa,
+		    strerror(err));
+	else if (connect(fd, (struct sockaddr *)&p->addr.sa,
 	    p->addr.len) == -1 && errno != EINPROGRESS)
-		conn_fail(e, c, CP_FAIL_CONNECT, "cannot connect: %s",
-		    errno == ECONNREFUSED ? "connection refused" :
-		    strerror(errno));
+		connect_failed(e, c, errno);
 	return 1;
 }
 

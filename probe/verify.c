@@ -1,5 +1,4 @@
 /* Chain and name verification (see verify.h). */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "resolve.h"
 #include "verify.h"
 
 struct trust_entry {
@@ -145,10 +145,7 @@ note_problem(int ok, X509_STORE_CTX *xs)
 static int
 name_matches(X509 *leaf, const char *name)
 {
-	unsigned char addr[16];
-
-	if (inet_pton(AF_INET, name, addr) == 1 ||
-	    inet_pton(AF_INET6, name, addr) == 1)
+	if (cp_is_address(name))
 		return X509_check_ip_asc(leaf, name, 0) == 1;
 	/* As browsers and curl: "w*.example.com" matches nothing. */
 	return X509_check_host(leaf, name, strlen(name),
