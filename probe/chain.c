@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -103,57 +104,65 @@ cp_chain_fill(struct cp_result *r, STACK_OF(X509) *served,
 	return 0;
 }
 
-struct leaf_match {
-	const unsigned char *der;
-	int len;
-	int same;
-};
-
+/* Keeps a copy of the file's first certificate. */
 static int
 first_cert(void *arg, const struct cp_der_cert *d, size_t index,
     size_t total)
 {
-	struct leaf_match *m = arg;
+	struct cp_expected *x = arg;
 
 	(void)total;
-	if (index == 0)
-		m->same = d->whole.len == m->len &&
-		    memcmp(d->whole.p, m->der, (size_t)m->len) == 0;
+	if (index != 0)
+		return 0;
+	if ((x->der = malloc((size_t)d->whole.len)) == NULL)
+		return -1;
+	memcpy(x->der, d->whole.p, (size_t)d->whole.len);
+	x->len = (size_t)d->whole.len;
 	return 0;
 }
 
 int
-cp_chain_leaf_is(X509 *leaf, const char *path, char *err, size_t errlen)
+cp_chain_expected(const char *path, struct cp_expected *x)
 {
 	struct cp_load_error lerr = { CP_FAIL_NONE, "" };
-	struct leaf_match m = { NULL, 0, 0 };
 	struct cp_loader *loader = NULL;
-	unsigned char *der = NULL;
 	struct stat st;
 	int fd = -1, rc = -1;
 
+	memset(x, 0, sizeof(*x));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "expect=%s: %s", path,
+		snprintf(x->error, sizeof(x->error), "expect=%s: %s", path,
 		    cp_errno_text(errno));
 		goto out;
 	}
-	if ((m.len = i2d_X509(leaf, &der)) <= 0 ||
-	    (loader = cp_loader_new(CP_FILE_MAX)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if ((loader = cp_loader_new(CP_FILE_MAX)) == NULL) {
+		snprintf(x->error, sizeof(x->error), "out of memory");
 		goto out;
 	}
-	m.der = der;
-	if (cp_certfile_read(loader, fd, &st, NULL, first_cert, &m,
-	    &lerr) == 0) {
-		snprintf(err, errlen, "expect=%s: %s", path, lerr.msg);
+	if (cp_certfile_read(loader, fd, &st, NULL, first_cert, x,
+	    &lerr) == 0 || x->der == NULL) {
+		snprintf(x->error, sizeof(x->error), "expect=%s: %s", path,
+		    lerr.msg[0] ? lerr.msg : "out of memory");
 		goto out;
 	}
-	rc = m.same;
+	rc = 0;
 out:
 	if (fd != -1)
 		close(fd);
 	cp_loader_free(loader);
-	OPENSSL_free(der);
 	return rc;
+}
+
+int
+cp_chain_leaf_is(X509 *leaf, const struct cp_expected *x)
+{
+	unsigned char *der = NULL;
+	int len, same;
+
+	if ((len = i2d_X509(leaf, &der)) <= 0)
+		return -1;
+	same = (size_t)len == x->len && memcmp(der, x->der, x->len) == 0;
+	OPENSSL_free(der);
+	return same;
 }

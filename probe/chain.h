@@ -7,6 +7,8 @@
 
 #include <openssl/x509.h>
 
+#include "bounds.h"
+
 struct cp_limits;
 struct cp_result;
 
@@ -20,8 +22,18 @@ int cp_chain_fill(struct cp_result *r, STACK_OF(X509) *served,
     STACK_OF(X509) *verified, int chain, const struct cp_limits *lim,
     unsigned want);
 
-/* 1 if the leaf is the first certificate of the file at `path`, 0 if
- * not, -1 with the reason in `err` when the file cannot be read. */
-int cp_chain_leaf_is(X509 *leaf, const char *path, char *err, size_t errlen);
+/* expect=FILE: the first certificate of FILE, read once per check. */
+struct cp_expected {
+	unsigned char *der;       /* NULL when it could not be read */
+	size_t len;
+	char error[CP_ERROR_MAX]; /* why not */
+};
+
+/* Reads the first certificate of `path` into `x` (free x->der). 0, or
+ * -1 with the reason in x->error. */
+int cp_chain_expected(const char *path, struct cp_expected *x);
+
+/* 1 if `leaf` is that certificate, 0 if not, -1 when out of memory. */
+int cp_chain_leaf_is(X509 *leaf, const struct cp_expected *x);
 
 #endif

@@ -46,6 +46,8 @@ struct endpoint {
 	enum cp_fail fail;           /* resolving failed */
 	char error[CP_ERROR_MAX];
 	struct address *first;       /* its addresses among all->addr */
+	struct cp_expected expect;   /* expect=, read at the first address */
+	int expect_read;
 };
 
 struct cp_endpoints {
@@ -175,20 +177,28 @@ verify(struct address *a, struct cp_verdict *v)
 	return NULL;
 }
 
-/* expect=: the renewed certificate must be the one served. */
+/* expect=: the renewed certificate must be the one served. The file is
+ * read once for all the addresses of the check. */
 static void
 compare_expected(struct address *a)
 {
-	const char *path = a->ep->check->s.expect;
-	char err[CP_ERROR_MAX];
+	struct endpoint *ep = a->ep;
+	const char *path = ep->check->s.expect;
 	int rc;
 
-	rc = cp_chain_leaf_is(sk_X509_value(a->probe.seen.served, 0), path, err,
-	    sizeof(err));
-	if (rc == 1)
+	if (!ep->expect_read) {
+		cp_chain_expected(path, &ep->expect);
+		ep->expect_read = 1;
+	}
+	if (ep->expect.der == NULL) {
+		cp_result_fail(&a->r, CP_FAIL_FILE, "%s", ep->expect.error);
+		return;
+	}
+	if ((rc = cp_chain_leaf_is(sk_X509_value(a->probe.seen.served, 0),
+	    &ep->expect)) == 1)
 		return;
 	if (rc == -1)
-		cp_result_fail(&a->r, CP_FAIL_FILE, "%s", err);
+		ep->all->oom = 1;
 	else if (a->r.fail == CP_FAIL_NONE)
 		cp_result_fail(&a->r, CP_FAIL_DRIFT, "serves a different "
 		    "certificate than %s", path);
@@ -387,6 +397,7 @@ cp_endpoints_free(struct cp_endpoints *all)
 	for (i = 0; i < all->n; i++) {
 		cp_resolve_end(all->eps[i].res);
 		free(all->eps[i].addrs);
+		free(all->eps[i].expect.der);
 	}
 	cp_trust_free(all->trust);
 	free(all->addr);

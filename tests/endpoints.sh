@@ -138,11 +138,13 @@ cat >"$T/expect.conf" <<EOC
 set cafile=$CA
 https://127.0.0.1:$WEB sni=www.test expect=$T/www.chain name=same
 https://127.0.0.1:$WEB sni=www.test expect=$T/short.pem name=renewed
+https://127.0.0.1:$WEB sni=www.test expect=$T/missing.pem name=missing
 EOC
 run "$CERTPROBE" -C "$T/expect.conf"
 expect_rc 1 "expect=: a different certificate on disk is a WARNING"
 expect_out "serves a different certificate than $T/short.pem" "and says which file"
 check "the one that matches is not reported" test "$(count_out "serves a different")" = 1
+expect_out "expect=$T/missing.pem: no such file or directory" "an expect= file that cannot be read is named"
 
 # --- a name with two addresses, each serving its own certificate
 # (a private /etc/hosts in a mount namespace of our own)
