@@ -2,7 +2,7 @@
  * The endpoint engine: many addresses checked at once, each connection a
  * small state machine (connect, the plaintext dialog, the handshake)
  * driven by one poll loop, every wait bounded by the address's deadline.
- * HTTPS goes through libcurl in the same loop.
+ * HTTPS through a proxy goes through libcurl, in the same loop.
  */
 #ifndef CP_ENGINE_H
 #define CP_ENGINE_H
@@ -29,11 +29,11 @@ struct cp_probe {
 	struct cp_addr addr;       /* where to connect */
 	int has_addr;              /* 0: let libcurl resolve (a proxy) */
 	int64_t budget_ms;         /* what is left of the timeout */
+	int64_t timeout_ms;        /* the check's timeout, for messages */
 	/* out */
 	enum cp_fail fail;         /* CP_FAIL_NONE when a chain was read */
 	char error[CP_ERROR_MAX];
 	struct cp_tls_seen seen;   /* the chain sent, leaf first, and more */
-	int64_t timeout_ms;        /* the check's timeout, for messages */
 	char via[INET6_ADDRSTRLEN + 16];  /* https: "proxy 192.0.2.1" */
 	/* called once the probe is over, so that its chain can be judged
 	 * and freed at once rather than held until the end of the run */

@@ -1,5 +1,5 @@
 /*
- * HTTPS through libcurl (see https.h).
+ * HTTPS through a proxy, by libcurl (see https.h).
  *
  * libcurl is loaded when the first HTTPS endpoint is checked, not when a
  * program starts: its dependencies (Kerberos, LDAP, SSH, HTTP/2, IDN)

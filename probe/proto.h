@@ -14,7 +14,7 @@ struct cp_proto {
 	const char *name;          /* scheme, lower case: "smtp" */
 	unsigned default_port;     /* 0: the target must give one */
 	const struct cp_dialect *dialect;  /* the way to TLS; NULL: at once */
-	int http;                  /* checked through libcurl */
+	int http;                  /* through libcurl where a proxy applies */
 };
 
 /* The row for a scheme (case-insensitive), or NULL. */
