@@ -16,8 +16,9 @@ static void
 help(void)
 {
 	printf("Usage: %s\n\n"
-	    "Checks certificate files (and, in a later version, live endpoints)\n"
-	    "against warning and critical days. With no TARGET, every check in\n"
+	    "Checks certificate files, and the certificates live endpoints\n"
+	    "serve after a TLS handshake (every address of a name), against\n"
+	    "warning and critical days. With no TARGET, every check in\n"
 	    "the configuration; with no configuration, the system's trust store.\n"
 	    "TARGET is a file, a directory (searched), a glob, file:PATH, or\n"
 	    "PROTO://HOST[:PORT].\n\nOptions:\n", USAGE);
