@@ -13,6 +13,7 @@
 enum {
 	OPT_SNI = 256, OPT_CAFILE, OPT_NO_VERIFY, OPT_NOW, OPT_FORMAT,
 	OPT_JOBS, OPT_CHECK_CONFIG, OPT_MAIL, OPT_RENEW, OPT_DRY_RUN,
+	OPT_EXPECT, OPT_UNREACHABLE,
 };
 
 /* A field of struct cp_cli; NONE where an option has no such field. */
@@ -53,10 +54,23 @@ static const struct cli_option {
 	  "trust these CA certificates instead of the system's" },
 	{ "no-verify", OPT_NO_VERIFY, CP_CLI_NET, NULL, "verify", "off", NONE,
 	  NONE, "do not verify chain and host name" },
+	{ "expect", OPT_EXPECT, CP_CLI_NET, "FILE", "expect", NULL, NONE, NONE,
+	  "WARNING when the served leaf is not FILE's first certificate" },
+	{ "unreachable", OPT_UNREACHABLE, CP_CLI_NET, "STATE", "unreachable",
+	  NULL, NONE, NONE, "state for a refused, timed-out or broken "
+	  "connection (default CRITICAL)" },
+	{ "host", 'H', CP_CLI_PLUGIN, "HOST", NULL, NULL, NONE, FIELD(host),
+	  "the host name or address to connect to" },
+	{ "port", 'p', CP_CLI_PLUGIN, "PORT", NULL, NULL, NONE, FIELD(port),
+	  "the port (default: the protocol's)" },
+	{ "protocol", 'P', CP_CLI_PLUGIN, "PROTO", NULL, NULL, NONE,
+	  FIELD(proto), "https (default), smtp, nntp, imap, ... (see below)" },
+	{ "file", 'f', CP_CLI_PLUGIN, "FILE", NULL, NULL, NONE, NONE,
+	  "check a certificate file instead (may be repeated)" },
 	{ "now", OPT_NOW, CP_CLI_COMMON, "WHEN", NULL, NULL, NONE, NONE,
 	  "evaluate as if it were WHEN (@EPOCH or YYYY-MM-DD[THH:MM:SS]Z)" },
 	{ "format", OPT_FORMAT, CP_CLI_FORMAT, "FMT", NULL, NULL, NONE, NONE,
-	  "text or digest" },
+	  "text, digest or nagios" },
 	{ "config", 'C', CP_CLI_CONFIG, "FILE", NULL, NULL, NONE, FIELD(config),
 	  "configuration file (default: " SYSCONFDIR "/certprobe/certprobe.conf)" },
 	{ "checks-dir", 'D', CP_CLI_CONFIG, "DIR", NULL, NULL, NONE,
@@ -133,11 +147,29 @@ set_option(struct cp_cli *cli, const char *name, const char *value,
 	return rc;
 }
 
-/* --now and --format: the two options parsed here. */
+/* -f: the one option that may be given several times. */
+static int
+add_file(struct cp_cli *cli, const char *arg, char *err, size_t errlen)
+{
+	const char **f;
+
+	f = realloc(cli->files, ((size_t)cli->nfiles + 1) * sizeof(*f));
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cli->files = f;
+	cli->files[cli->nfiles++] = arg;
+	return 0;
+}
+
+/* --now, --format and -f: the options parsed here. */
 static int
 parse_special(struct cp_cli *cli, int code, const char *arg, char *err,
     size_t errlen)
 {
+	if (code == 'f')
+		return add_file(cli, arg, err, errlen);
 	if (code == OPT_NOW) {
 		if (cp_time_parse_when(arg, &cli->now) == -1) {
 			snprintf(err, errlen, "--now: '%s' is not @EPOCH or "
@@ -152,9 +184,9 @@ parse_special(struct cp_cli *cli, int code, const char *arg, char *err,
 		    "nagios, json or prometheus", arg);
 		return -1;
 	}
-	if (cli->format != CP_FMT_TEXT && cli->format != CP_FMT_DIGEST) {
-		snprintf(err, errlen, "--format %s: only text and digest in this "
-		    "version", arg);
+	if (cli->format == CP_FMT_JSON || cli->format == CP_FMT_PROMETHEUS) {
+		snprintf(err, errlen, "--format %s: only text, digest and nagios "
+		    "in this version", arg);
 		return -1;
 	}
 	cli->have_format = 1;
@@ -247,6 +279,8 @@ void
 cp_cli_free(struct cp_cli *cli)
 {
 	cp_settings_free(&cli->ovr);
+	free(cli->files);
+	cli->files = NULL;
 }
 
 void

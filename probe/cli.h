@@ -22,6 +22,7 @@
 #define CP_CLI_FORMAT     0x10u  /* --format */
 #define CP_CLI_DAYS       0x20u  /* -d N */
 #define CP_CLI_COMMON     0x40u  /* --now -v */
+#define CP_CLI_PLUGIN     0x80u  /* -H -p -P -f (check_cert_expiry) */
 
 struct cp_cli {
 	struct cp_settings ovr;    /* settings given on the command line */
@@ -41,6 +42,11 @@ struct cp_cli {
 	const char *config;        /* -C FILE */
 	const char *checks_dir;    /* -D DIR */
 	const char *days;          /* -d N, unparsed */
+	const char *host;          /* -H HOST */
+	const char *port;          /* -p PORT, unparsed */
+	const char *proto;         /* -P PROTO */
+	const char **files;        /* -f FILE, each (an array of nfiles) */
+	int nfiles;
 	char **targets;            /* the operands, in argv */
 	int ntargets;
 };

@@ -14,6 +14,7 @@
 #include "frontend.h"
 #include "result.h"
 #include "timeconv.h"
+#include "tls.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/certprobe/certprobe.conf"
 
@@ -34,6 +35,7 @@ cp_fe_start(const char *prog, const struct cp_cli *cli, void (*help)(void),
 {
 	const char *env = getenv("CERTPROBE_NOW");
 
+	cp_tls_init(0);
 	if (cli->help) {
 		help();
 		return 0;
@@ -226,6 +228,8 @@ write_report(enum cp_format format, const struct cp_report *rep,
 		return cp_out_digest(stdout, rep, &o);
 	case CP_FMT_LINES:
 		return cp_out_lines(stdout, rep, &o);
+	case CP_FMT_NAGIOS:
+		return cp_out_nagios(stdout, rep, &o);
 	default:
 		return cp_out_text(stdout, rep, &o);
 	}

@@ -18,9 +18,8 @@
 #include "result.h"
 #include "timeconv.h"
 
-/* The certificate the line reports: the soonest to expire that counts. */
-static const struct cp_cert *
-deciding(const struct cp_result *r)
+const struct cp_cert *
+cp_deciding_cert(const struct cp_result *r)
 {
 	const struct cp_cert *best = NULL;
 	size_t i;
@@ -66,17 +65,18 @@ dates_text(struct cp_buf *b, const struct cp_report *rep,
 	return cp_buf_printf(b, "notAfter=%s (%s)", date, when);
 }
 
-static int
-result_line(struct cp_buf *b, const struct cp_report *rep,
-    const struct cp_result *r)
+int
+cp_line_text(struct cp_buf *b, const struct cp_report *rep,
+    const struct cp_result *r, int with_state)
 {
-	const struct cp_cert *c = deciding(r);
+	const struct cp_cert *c = cp_deciding_cert(r);
 
 	if (endpoint_text(b, r) == -1 || (r->address != NULL &&
 	    (cp_buf_addstr(b, " [") == -1 ||
 	    cp_escape(b, r->address, strlen(r->address)) == -1 ||
-	    cp_buf_addc(b, ']') == -1)) ||
-	    cp_buf_printf(b, ": %s", cp_state_name(r->state)) == -1)
+	    cp_buf_addc(b, ']') == -1)) || cp_buf_addc(b, ':') == -1 ||
+	    (with_state && cp_buf_printf(b, " %s",
+	    cp_state_name(r->state)) == -1))
 		return -1;
 	if (c != NULL && (cp_buf_addc(b, ' ') == -1 ||
 	    dates_text(b, rep, c) == -1))
@@ -88,12 +88,11 @@ result_line(struct cp_buf *b, const struct cp_report *rep,
 	if (r->error != NULL && (cp_buf_addstr(b, c ? "; " : " ") == -1 ||
 	    cp_escape(b, r->error, strlen(r->error)) == -1))
 		return -1;
-	return cp_buf_addc(b, '\n');
+	return 0;
 }
 
-/* -v: one line per certificate, as served. */
-static int
-chain_lines(struct cp_buf *b, const struct cp_report *rep,
+int
+cp_chain_text(struct cp_buf *b, const struct cp_report *rep,
     const struct cp_result *r)
 {
 	size_t i;
@@ -125,9 +124,9 @@ cp_out_lines(FILE *f, const struct cp_report *rep,
 	cp_buf_init(&b, 1 << 20);
 	for (i = 0; i < rep->n; i++) {
 		cp_buf_reset(&b);
-		if (result_line(&b, rep, &rep->results[i]) == -1 ||
-		    (o->verbose && chain_lines(&b, rep,
-		    &rep->results[i]) == -1))
+		if (cp_line_text(&b, rep, &rep->results[i], 1) == -1 ||
+		    cp_buf_addc(&b, '\n') == -1 || (o->verbose &&
+		    cp_chain_text(&b, rep, &rep->results[i]) == -1))
 			goto out;
 		fputs(b.data, f);
 	}

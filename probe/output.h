@@ -38,6 +38,25 @@ int cp_out_text(FILE *, const struct cp_report *, const struct cp_output_opts *)
 int cp_out_lines(FILE *, const struct cp_report *,
     const struct cp_output_opts *);
 
+/*
+ * The pieces of the spot check's line, shared with the Nagios output:
+ * "SMTP mail.example.com:25 [192.0.2.10]: OK notAfter=... (97 days)"
+ * (the state word only `with_state`), no newline; and the chain, a line
+ * per certificate. -1 when the buffer is full.
+ */
+int cp_line_text(struct cp_buf *, const struct cp_report *,
+    const struct cp_result *, int with_state);
+int cp_chain_text(struct cp_buf *, const struct cp_report *,
+    const struct cp_result *);
+/* The certificate a line reports: the soonest to expire that counts;
+ * NULL when there is none. */
+const struct cp_cert *cp_deciding_cert(const struct cp_result *);
+
+/* Nagios plugin output (SPEC section 1, check_cert_expiry): a status
+ * line with perfdata, then a line per result. */
+int cp_out_nagios(FILE *, const struct cp_report *,
+    const struct cp_output_opts *);
+
 /* Whether a digest would say anything: something due or failed. */
 int cp_digest_has_news(const struct cp_report *);
 /* The digest: nothing at all when there is no news. */

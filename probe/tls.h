@@ -35,6 +35,15 @@ SSL *cp_tls_new(SSL_CTX *, int fd, const char *sni, struct cp_tls_seen *seen);
  * One step of the handshake. 1: done; 0: wait for *events (POLLIN or
  * POLLOUT); -1: failed, the reason in `err`.
  */
+/*
+ * Initialises OpenSSL for a run, before anything else uses it: the
+ * system's openssl.cnf is read only where OPENSSL_CONF names one. `lean`
+ * is for a process that lives for one check (the plugin): nothing is
+ * freed at exit (what is left is still reachable), and no legacy cipher
+ * name table is made.
+ */
+void cp_tls_init(int lean);
+
 int cp_tls_step(SSL *, short *events, char *err, size_t errlen);
 
 /*
