@@ -82,24 +82,25 @@ hashed(const char *dir)
  * The system's store, as OpenSSL finds it, but looked up lazily: from a
  * hashed directory, verification reads the one or two certificates it
  * needs by subject, where loading the whole bundle first cost every run
- * 20 ms (a plugin pays that on every check). SSL_CERT_FILE alone means
- * that file; without a hashed directory, OpenSSL's defaults.
+ * 20 ms (a plugin pays that on every check). SSL_CERT_FILE, named on
+ * purpose, is loaded too; without either, OpenSSL's defaults.
  */
 static int
 system_store(X509_STORE *st)
 {
 	const char *dir = getenv(X509_get_default_cert_dir_env());
 	const char *file = getenv(X509_get_default_cert_file_env());
+	int named = file != NULL && *file != '\0';
 	char first[4096];
 
-	if (file != NULL && *file != '\0' && (dir == NULL || *dir == '\0'))
-		return X509_STORE_load_file(st, file);
+	if (named && X509_STORE_load_file(st, file) != 1)
+		return 0;
 	if (dir == NULL || *dir == '\0')
 		dir = X509_get_default_cert_dir();
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(dir, ":"), dir);
 	if (hashed(first))
 		return X509_STORE_load_path(st, dir);
-	return X509_STORE_set_default_paths(st);
+	return named ? 1 : X509_STORE_set_default_paths(st);
 }
 
 static void

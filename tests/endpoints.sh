@@ -149,24 +149,17 @@ expect_out "expect=$T/missing.pem: no such file or directory" "an expect= file t
 # --- a name with two addresses, each serving its own certificate
 # (a private /etc/hosts in a mount namespace of our own)
 printf '127.0.0.1 dual.test\n::1 dual.test\n' >"$T/hosts"
-in_hosts=$T/in_hosts
-cat >"$in_hosts" <<'EOS'
-#!/bin/sh
-# in_hosts HOSTS COMMAND...: COMMAND with HOSTS as its /etc/hosts.
-exec unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$@"
-EOS
-chmod +x "$in_hosts"
-if "$in_hosts" "$T/hosts" true 2>/dev/null; then
-    run "$in_hosts" "$T/hosts" "$CHECK_REMOTE" $VER https "dual.test:$DUAL"
+if "$IN_NS" "$T/hosts" - true 2>/dev/null; then
+    run "$IN_NS" "$T/hosts" - "$CHECK_REMOTE" $VER https "dual.test:$DUAL"
     expect_out "HTTPS dual.test:$DUAL [127.0.0.1]: OK notAfter=$(enddate "$T/dual4.pem") (49 days)" "two addresses: the IPv4 one"
     expect_out "HTTPS dual.test:$DUAL [::1]: OK notAfter=$(enddate "$T/dual6.pem") (69 days)" "two addresses: the IPv6 one, its own certificate"
-    run "$in_hosts" "$T/hosts" "$CHECK_REMOTE" $VER -6 https "dual.test:$DUAL"
+    run "$IN_NS" "$T/hosts" - "$CHECK_REMOTE" $VER -6 https "dual.test:$DUAL"
     check "-6: the IPv6 address only" test "$(count_out "[::1]: OK")" = 1 -a "$(count_out "127.0.0.1")" = 0
-    run "$in_hosts" "$T/hosts" "$CHECK_REMOTE" $VER -4 tls "dual.test:$DUAL"
+    run "$IN_NS" "$T/hosts" - "$CHECK_REMOTE" $VER -4 tls "dual.test:$DUAL"
     check "-4: the IPv4 address only" test "$(count_out "[127.0.0.1]: OK")" = 1 -a "$(count_out "::1")" = 0
     printf 'https://dual.test:%s cafile=%s addr=::1\nhttps://dual.test:%s cafile=%s family=4 name=v4\n' \
         "$DUAL" "$CA" "$DUAL" "$CA" >"$T/dual.conf"
-    run "$in_hosts" "$T/hosts" "$CHECKSSL" -C "$T/dual.conf" DAYS=60
+    run "$IN_NS" "$T/hosts" - "$CHECKSSL" -C "$T/dual.conf" DAYS=60
     expect_out "v4 [127.0.0.1]: $(enddate "$T/dual4.pem") (49 days)" "family=4 in the digest, labelled by name="
     expect_no_out "[::1]" "addr=::1 keeps the name for SNI and verification (OK, not listed)"
 else

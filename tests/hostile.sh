@@ -169,29 +169,21 @@ expect_out "TLS 127.0.0.1:$1 [127.0.0.1]: CRITICAL TLS handshake failed" "a serv
 # accepts DNS over TCP (use-vc) and never answers.
 printf '127.0.0.1 localhost\n' >"$T/hosts"
 printf 'nameserver 127.0.0.2\noptions use-vc timeout:5 attempts:1\n' >"$T/resolv.conf"
-cat >"$T/in_ns" <<'EOS'
-#!/bin/sh
-# in_ns HOSTS RESOLV COMMAND...: COMMAND with these as /etc/hosts and
-# /etc/resolv.conf.
-exec unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
-    mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' "$@"
-EOS
-chmod +x "$T/in_ns"
-if "$T/in_ns" "$T/hosts" "$T/resolv.conf" true 2>/dev/null &&
+if "$IN_NS" "$T/hosts" "$T/resolv.conf" true 2>/dev/null &&
     "$MINI" -a 127.0.0.2 -p 53 --port-file "$T/dns.port" silent 2>/dev/null & then
     PIDS="$PIDS $!"
     sleep 0.3
-    timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CHECK_REMOTE" -t 2 smtp nowhere.test
+    timed_run "$IN_NS" "$T/hosts" "$T/resolv.conf" "$CHECK_REMOTE" -t 2 smtp nowhere.test
     expect_out "SMTP nowhere.test:25: CRITICAL timed out after 2 s resolving 'nowhere.test'" "a resolver that never answers"
     check "ends within 3 s ($ms ms)" test "$ms" -lt 3000
     printf 'smtp://nowhere.test unreachable=warning\n' >"$T/dns.conf"
-    timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns.conf"
+    timed_run "$IN_NS" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns.conf"
     expect_rc 1 "a resolver timeout is a network failure: unreachable= applies"
     mini tls
     printf 'smtp://nowhere.test\ntls://127.0.0.1:%s sni=mini.test cafile=%s\n' "$port" "$T/ca.pem" >"$T/dns2.conf"
-    run "$T/in_ns" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns2.conf"
+    run "$IN_NS" "$T/hosts" "$T/resolv.conf" "$CERTPROBE" -t 2 -C "$T/dns2.conf"
     expect_out "OK           59  $LEAF_END  tls://127.0.0.1:$port [127.0.0.1]" "a hung name does not eat the others' time"
-    timed_run "$T/in_ns" "$T/hosts" "$T/resolv.conf" env https_proxy=http://proxy.test:3128 \
+    timed_run "$IN_NS" "$T/hosts" "$T/resolv.conf" env https_proxy=http://proxy.test:3128 \
         "$CHECK_REMOTE" -t 2 https mini.test
     expect_out "HTTPS mini.test:443 [proxy]: CRITICAL" "a proxy whose name never resolves"
     check "ends within 3 s, libcurl's resolver or not ($ms ms)" test "$ms" -lt 3000

@@ -84,6 +84,19 @@ enddate() { openssl x509 -noout -enddate -in "$1" ${2:+-inform "$2"} | sed 's/^n
 KEY=$T/key.pem
 mkcert() { "$MKCERT" -k "$KEY" "$@" || { echo "Bail out! mkcert failed: $*"; exit 1; }; }
 
+# $IN_NS HOSTS RESOLV COMMAND...: COMMAND with HOSTS as /etc/hosts and
+# RESOLV (given as -, the system's) as /etc/resolv.conf, in a mount
+# namespace of its own. `"$IN_NS" HOSTS - true` fails where this machine
+# allows none.
+IN_NS=$T/in_ns
+cat >"$IN_NS" <<'EOS'
+#!/bin/sh
+exec unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
+    { [ "$1" = - ] || mount --bind "$1" /etc/resolv.conf; } &&
+    shift && exec "$@"' "$@"
+EOS
+chmod +x "$IN_NS"
+
 done_testing() {
     echo "1..$tap_n"
     [ "$tap_failed" -eq 0 ]
