@@ -44,8 +44,6 @@ static char timeout_msg[128];
 static void
 help(void)
 {
-	const struct cp_proto *p;
-
 	printf("Usage: %s\n\n"
 	    "Checks the certificate that HOST serves, at every address of its\n"
 	    "name, after the protocol's handshake (STARTTLS where it has one),\n"
@@ -53,8 +51,7 @@ help(void)
 	    "The chain must verify against the system's trust store (or\n"
 	    "--cafile) and be valid for the name (HOST, or --sni).\n\n"
 	    "Protocols (-P):", USAGE);
-	for (p = cp_protos; p->name != NULL; p++)
-		printf(" %s", p->name);
+	cp_protos_print(stdout);
 	printf("\n\nOptions:\n");
 	cp_cli_help(stdout, ACCEPT);
 	printf("\nOutput: CERT <STATE> - <the worst result> | days_left=N;W:;C:"
@@ -63,7 +60,8 @@ help(void)
 	    "several, one per address\nor file.\n\n"
 	    "Exit status: 0 OK, 1 WARNING, 2 CRITICAL (also: refused, timed "
 	    "out, a\nbroken handshake, a chain or name that does not verify), "
-	    "3 UNKNOWN.\nDefaults: -P https -w 30 -c 14 -t 10.\n");
+	    "3 UNKNOWN.\nDefaults: -P https -w 30 -c 14 -t 10; -t bounds the whole "
+	    "check.\n");
 }
 
 /* Nagios shows standard output only: usage errors go there too. */

@@ -23,8 +23,6 @@
 static void
 help(void)
 {
-	const struct cp_proto *p;
-
 	printf("Usage: %s\n\n"
 	    "Connects to each endpoint now, at every address of its name, and\n"
 	    "prints one line per address: the state, the certificate's\n"
@@ -32,8 +30,7 @@ help(void)
 	    "-v adds the served chain. A bare PROTO applies to the HOSTs after\n"
 	    "it; a URL (smtp://mail.example.com:587) names its own.\n\n"
 	    "Protocols:", USAGE);
-	for (p = cp_protos; p->name != NULL; p++)
-		printf(" %s", p->name);
+	cp_protos_print(stdout);
 	printf("\n\nOptions:\n");
 	cp_cli_help(stdout, ACCEPT);
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN: the "

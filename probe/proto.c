@@ -38,3 +38,12 @@ cp_proto_find(const char *name, size_t len)
 	}
 	return NULL;
 }
+
+void
+cp_protos_print(FILE *f)
+{
+	const struct cp_proto *p;
+
+	for (p = cp_protos; p->name != NULL; p++)
+		fprintf(f, " %s", p->name);
+}

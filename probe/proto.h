@@ -8,6 +8,9 @@
 #ifndef CP_PROTO_H
 #define CP_PROTO_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 struct cp_dialect;
 
 struct cp_proto {
@@ -22,5 +25,9 @@ const struct cp_proto *cp_proto_find(const char *name, size_t len);
 
 /* Every row, for listing and "did you mean"; ends with a NULL name. */
 extern const struct cp_proto cp_protos[];
+
+/* Prints " https smtp ..." (every protocol's name, each after a space),
+ * for --help. */
+void cp_protos_print(FILE *);
 
 #endif

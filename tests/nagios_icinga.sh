@@ -122,6 +122,16 @@ check "nagios4 keeps the long output: the line per address ($long)" \
 daemons_stop "$T/nagios"
 
 # --- icinga2
+# The CheckCommand offers every option of the plugin (but -h and -V),
+# each with a description, and nothing else.
+opts=$("$PLUGIN" -h | sed -n '/^Options:/,/^$/{
+    s/^  \(-[A-Za-z0-9]\), .*/\1/p
+    s/^      \(--[a-z-]*\).*/\1/p
+}' | grep -vx -e -h -e -V | sort)
+args=$(sed -n 's/^\t\t"\(-[^"]*\)" = {$/\1/p' "$CONTRIB/icinga2/check_cert_expiry.conf" | sort)
+check "the CheckCommand's arguments are the plugin's options ($(echo $args))" \
+    test -n "$opts" -a "$opts" = "$args"
+check "each with a description" test "$(grep -c $'^\t\t\tdescription = "' "$CONTRIB/icinga2/check_cert_expiry.conf")" = "$(echo "$args" | wc -l)"
 cat >"$T/icinga2-hosts.conf" <<'EOF'
 // The hosts of the example's comment, and the templates a default
 // install has in conf.d/templates.conf.
