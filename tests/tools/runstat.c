@@ -29,7 +29,7 @@ static const char usage_text[] =
     "Usage: runstat [-n RUNS] [-w WARMUP] [-v] -- CMD [ARGS...]\n"
     "\n"
     "Run CMD WARMUP times unmeasured, then RUNS times measured, and print\n"
-    "  min_s=S median_s=S max_rss_kib=K exit=N\n"
+    "  min_s=S median_s=S median_cpu_s=S max_rss_kib=K exit=N\n"
     "(wall-clock seconds per run, largest peak RSS of the measured runs,\n"
     "exit status of the last run or 128+signal).\n"
     "\n"
@@ -49,6 +49,7 @@ struct opts {
 
 struct run {
     double secs;
+    double cpu_secs;    /* user + system time of the child */
     long maxrss_kib;
     int exit_code;
 };
@@ -163,6 +164,8 @@ static int wait_child(pid_t pid, struct run *r)
         goto out;
     }
     r->maxrss_kib = ru.ru_maxrss;   /* Linux reports KiB */
+    r->cpu_secs = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+        (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     r->exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                        : WEXITSTATUS(status);
     rc = 0;
@@ -217,25 +220,32 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts secs in place. */
-static void print_summary(double *secs, long n, long maxrss, int exit_code)
+/* Sorts v in place; its median. */
+static double median_of(double *v, long n)
 {
-    double median;
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
-    qsort(secs, (size_t)n, sizeof(*secs), cmp_double);
-    median = n % 2 ? secs[n / 2] : (secs[n / 2 - 1] + secs[n / 2]) / 2;
-    printf("min_s=%.6f median_s=%.6f max_rss_kib=%ld exit=%d\n",
-           secs[0], median, maxrss, exit_code);
+/* Sorts secs and cpu in place. */
+static void print_summary(double *secs, double *cpu, long n, long maxrss,
+                          int exit_code)
+{
+    double median = median_of(secs, n), cpu_median = median_of(cpu, n);
+
+    printf("min_s=%.6f median_s=%.6f median_cpu_s=%.6f max_rss_kib=%ld "
+           "exit=%d\n", secs[0], median, cpu_median, maxrss, exit_code);
 }
 
 static int measure(const struct opts *o, int devnull)
 {
     int rc = -1;
     double *secs = calloc((size_t)o->runs, sizeof(*secs));
-    struct run r = { 0, 0, 0 };
+    double *cpu = calloc((size_t)o->runs, sizeof(*cpu));
+    struct run r = { 0, 0, 0, 0 };
     long i, maxrss = 0;
 
-    if (secs == NULL) {
+    if (secs == NULL || cpu == NULL) {
         fputs("runstat: out of memory\n", stderr);
         goto out;
     }
@@ -246,12 +256,14 @@ static int measure(const struct opts *o, int devnull)
         if (run_once(o->cmd, devnull, &r) != 0)
             goto out;
         secs[i] = r.secs;
+        cpu[i] = r.cpu_secs;
         if (r.maxrss_kib > maxrss)
             maxrss = r.maxrss_kib;
     }
-    print_summary(secs, o->runs, maxrss, r.exit_code);
+    print_summary(secs, cpu, o->runs, maxrss, r.exit_code);
     rc = 0;
 out:
+    free(cpu);
     free(secs);
     return rc;
 }
