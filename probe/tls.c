@@ -144,14 +144,18 @@ cp_tls_new(SSL_CTX *ctx, int fd, const char *sni, struct cp_tls_seen *seen)
 	return ssl;
 }
 
-/* The reason a handshake failed, in OpenSSL's words where it has some. */
+/* The reason a handshake failed, in OpenSSL's words where it has some.
+ * A close reads as an error of the socket or, when our ClientHello went
+ * out first, as OpenSSL's "unexpected eof": both are the same event. */
 static void
 failure_text(int err, char *buf, size_t len)
 {
 	unsigned long e = ERR_peek_last_error();
 	const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
+	int eof = ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 
-	if (reason != NULL)
+	if (reason != NULL && !eof)
 		snprintf(buf, len, "TLS handshake failed: %s", reason);
 	else if (err == SSL_ERROR_SYSCALL && errno != 0 &&
 	    errno != ECONNRESET && errno != EPIPE)

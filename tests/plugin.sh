@@ -211,6 +211,24 @@ expect_rc 2 "a server that never speaks: CRITICAL"
 expect_out "timed out after 1.5 s waiting for the SMTP server to speak" "with the reason"
 check "within -t (1.5 s; took $ms ms)" test "$ms" -lt 2200
 valid "a timeout: valid output"
+# Resolving is inside -t too: a private resolv.conf (a mount namespace of
+# our own) names a DNS-over-TCP server that never answers (on 127.0.0.3:
+# hostile.sh, which may run at the same time, has 127.0.0.2).
+printf '127.0.0.1 localhost\n' >"$T/hosts.dns"
+printf 'nameserver 127.0.0.3\noptions use-vc timeout:5 attempts:1\n' >"$T/resolv.conf"
+if "$IN_NS" "$T/hosts.dns" "$T/resolv.conf" true 2>/dev/null &&
+    "$MINI" -a 127.0.0.3 -p 53 --port-file "$T/dns.port" silent 2>/dev/null & then
+    DNSPID=$!
+    for ((i = 0; i < 100; i++)); do [ -s "$T/dns.port" ] && break; sleep 0.05; done
+    timed_run "$IN_NS" "$T/hosts.dns" "$T/resolv.conf" "$PLUGIN" -H nowhere.test -t 1.5
+    parse
+    expect_out "CERT CRITICAL - HTTPS nowhere.test:443: timed out after 1.5 s resolving 'nowhere.test'" "a resolver that never answers: CRITICAL, said"
+    check "within -t, resolving included ($ms ms)" test "$ms" -lt 2200
+    valid "a resolver timeout: valid output"
+    kill "$DNSPID" 2>/dev/null
+else
+    for i in 1 2 3; do skip "no mount namespace here for a private resolv.conf"; done
+fi
 # The backstop: a plugin held up (here, stopped) past -t and a second
 # ends UNKNOWN, saying so, as soon as it runs again.
 "$PLUGIN" -H 127.0.0.1 -p "$SILENT" -P smtp -t 1 >"$T/stopped.out" &
