@@ -20,10 +20,12 @@ CA=$T/root.pem
 "$MKCERT" -o "$CA" -k "$T/root.key" -s "/CN=Test Root" --ca --not-after @$((NOW + 400 * DAY)) ||
     { echo "Bail out! mkcert"; exit 1; }
 # leaf NAME DAYS [SUBJECT [DNSNAME]]: a server certificate for NAME (or
-# DNSNAME), and NAME.chain.
+# DNSNAME), and NAME.chain. It ends half a day short of DAYS, so that
+# the days left (DAYS - 1) do not depend on when in the second the
+# checks run.
 leaf() {
     mkcert -o "$T/$1.pem" -s "${3:-/CN=$1}" --san "DNS:${4:-$1}" --ca-key "$T/root.key" \
-        --ca-cert "$CA" --not-after @$((NOW + $2 * DAY))
+        --ca-cert "$CA" --not-after @$((NOW + $2 * DAY - DAY / 2))
     cat "$T/$1.pem" "$CA" >"$T/$1.chain"
 }
 leaf ok.test 60
@@ -98,9 +100,9 @@ plug -H 127.0.0.1 $V --sni warn.test -w 10 -c 36h
 expect_rc 0 "-w 10: 19 days is OK"
 expect_perf days_left "19;10:;1.5:" "-c 36h is 1.5 days in the perfdata"
 plug -H 127.0.0.1 $V --sni ok.test -w 50% -c 10%
-expect_rc 0 "-w 50%: 59 of 61 days left is OK"
-# (mkcert starts certificates a day back: a lifetime of 61 days)
-expect_perf days_left "59;30.5:;6.1:" "a share of the lifetime becomes days in the perfdata"
+expect_rc 0 "-w 50%: 59 of 60.5 days left is OK"
+# (mkcert starts certificates a day back: a lifetime of 60.5 days)
+expect_perf days_left "59;30.25:;6.05:" "a share of the lifetime becomes days in the perfdata"
 
 plug -H 127.0.0.1 -p "$WEB" --sni ok.test
 expect_rc 2 "the system's trust store does not know the test root: CRITICAL"
@@ -201,7 +203,7 @@ run "$PLUGIN" -V
 expect_out "check_cert_expiry $(sed -n 's/^AC_INIT(\[certprobe\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")" "-V prints the version"
 
 # --- -t bounds the whole plugin
-"$MINI" -p 0 --port-file "$T/silent.port" silent &
+timeout 120 "$MINI" -p 0 --port-file "$T/silent.port" silent >/dev/null 2>&1 &
 MINIPID=$!
 for ((i = 0; i < 100; i++)); do [ -s "$T/silent.port" ] && break; sleep 0.05; done
 SILENT=$(cat "$T/silent.port")
@@ -216,8 +218,8 @@ valid "a timeout: valid output"
 # hostile.sh, which may run at the same time, has 127.0.0.2).
 printf '127.0.0.1 localhost\n' >"$T/hosts.dns"
 printf 'nameserver 127.0.0.3\noptions use-vc timeout:5 attempts:1\n' >"$T/resolv.conf"
-if "$IN_NS" "$T/hosts.dns" "$T/resolv.conf" true 2>/dev/null &&
-    "$MINI" -a 127.0.0.3 -p 53 --port-file "$T/dns.port" silent 2>/dev/null & then
+if "$IN_NS" "$T/hosts.dns" "$T/resolv.conf" true 2>/dev/null; then
+    timeout 120 "$MINI" -a 127.0.0.3 -p 53 --port-file "$T/dns.port" silent >/dev/null 2>&1 &
     DNSPID=$!
     for ((i = 0; i < 100; i++)); do [ -s "$T/dns.port" ] && break; sleep 0.05; done
     timed_run "$IN_NS" "$T/hosts.dns" "$T/resolv.conf" "$PLUGIN" -H nowhere.test -t 1.5
