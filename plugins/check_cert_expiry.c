@@ -23,15 +23,17 @@
 
 #include "check.h"
 #include "config.h"
+#include "engine.h"
 #include "escape.h"
 #include "frontend.h"
+#include "output.h"
 #include "proto.h"
 #include "result.h"
 #include "tls.h"
 
 #define PROG "check_cert_expiry"
 #define USAGE PROG " -H HOST [-p PORT] [-P PROTO] [-w DAYS] [-c DAYS] " \
-    "[-t SECONDS] [-4|-6] [--sni NAME] [--cafile FILE] [--no-verify] " \
+    "[-t SECONDS] [-4] [-6] [--sni NAME] [--cafile FILE] [--no-verify] " \
     "[--expect FILE] [--unreachable STATE] [-v]\n" \
     "       " PROG " -f FILE [-f FILE...] [-w DAYS] [-c DAYS] [-v]"
 #define ACCEPT (CP_CLI_THRESHOLDS | CP_CLI_NET | CP_CLI_PLUGIN | CP_CLI_COMMON)
@@ -64,16 +66,39 @@ help(void)
 	    "check.\n");
 }
 
-/* Nagios shows standard output only: usage errors go there too. */
+/* Nagios shows standard output only: usage errors go there too, in
+ * the form of a status line. */
 static int
 usage_error(const char *msg)
 {
 	char *shown = cp_escape_dup(msg, strlen(msg));
 
-	printf("CERT UNKNOWN - %s: %s\nUsage: %s\n", PROG,
-	    shown ? shown : msg, USAGE);
+	printf("CERT UNKNOWN - %s: ", PROG);
+	cp_put_plugin_text(stdout, shown ? shown : "out of memory");
+	printf("\nUsage: %s\n", USAGE);
 	free(shown);
 	return CP_EXIT_USAGE;
+}
+
+/* -H is a name or an address ("2001:db8::1" or "[2001:db8::1]"): no
+ * protocol, port or path, which have options of their own. */
+static int
+check_host(const char *host, char *err, size_t errlen)
+{
+	const char *colon = strchr(host, ':');
+
+	if (strstr(host, "://") != NULL)
+		snprintf(err, errlen, "-H takes a host name or address; the "
+		    "protocol goes to -P, the port to -p");
+	else if (*host == '\0' || strpbrk(host, "/ \t") != NULL)
+		snprintf(err, errlen, "-H '%s' is not a host name or address",
+		    host);
+	else if ((colon != NULL && strchr(colon + 1, ':') == NULL) ||
+	    strstr(host, "]:") != NULL)
+		snprintf(err, errlen, "-H '%s': the port goes to -p", host);
+	else
+		return 0;
+	return -1;
 }
 
 /* The options that only make sense together, and no operands. */
@@ -87,9 +112,10 @@ check_usage(const struct cp_cli *cli, char *err, size_t errlen)
 		snprintf(err, errlen, "give -H HOST or -f FILE");
 	else if (cli->host == NULL && (cli->port || cli->proto))
 		snprintf(err, errlen, "-p and -P go with -H HOST");
-	else if (cli->host != NULL && strstr(cli->host, "://") != NULL)
-		snprintf(err, errlen, "-H takes a host name or address; the "
-		    "protocol goes to -P, the port to -p");
+	else if (cli->host != NULL)
+		return check_host(cli->host, err, errlen) == -1 ||
+		    (cli->proto != NULL && cp_proto_lookup(cli->proto,
+		    strlen(cli->proto), err, errlen) == NULL) ? -1 : 0;
 	else
 		return 0;
 	return -1;
@@ -160,9 +186,10 @@ out:
 static void
 on_timeout(int sig)
 {
+	ssize_t n = write(STDOUT_FILENO, timeout_msg, strlen(timeout_msg));
+
 	(void)sig;
-	if (write(STDOUT_FILENO, timeout_msg, strlen(timeout_msg)) < 0)
-		_exit(CP_EXIT_USAGE);
+	(void)n;        /* nothing more to do if even this fails */
 	_exit(CP_EXIT_USAGE);
 }
 
@@ -171,16 +198,19 @@ static void
 arm_timer(int64_t timeout_ms)
 {
 	struct itimerval it;
+	struct sigaction sa;
 	int64_t ms = timeout_ms + 1000;
 
 	snprintf(timeout_msg, sizeof(timeout_msg), "CERT UNKNOWN - no result "
 	    "%lld.%03lld s after the start (-t %lld.%03lld)\n",
 	    (long long)(ms / 1000), (long long)(ms % 1000),
 	    (long long)(timeout_ms / 1000), (long long)(timeout_ms % 1000));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_timeout;
+	sigaction(SIGALRM, &sa, NULL);
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_sec = ms / 1000;
 	it.it_value.tv_usec = (ms % 1000) * 1000;
-	signal(SIGALRM, on_timeout);
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -204,6 +234,9 @@ run(const struct cp_cli *cli, const struct cp_config *cfg, int64_t now)
 
 	params.now = now;
 	params.want = cp_format_wants(CP_FMT_NAGIOS);
+	/* -t is for the whole check: an address that waited for a slot
+	 * gets only what is left. */
+	params.deadline_ms = cp_clock_ms() + cfg->checks[0].s.timeout_ms;
 	cp_report_init(&rep, now);
 	arm_timer(cfg->checks[0].s.timeout_ms);
 	if (cp_run(cfg, &params, &rep) == -1) {
@@ -214,6 +247,8 @@ run(const struct cp_cli *cli, const struct cp_config *cfg, int64_t now)
 	disarm_timer();
 	if (cp_out_nagios(stdout, &rep, &o) == 0 && fflush(stdout) == 0)
 		rc = (int)rep.state;
+	else
+		printf("CERT UNKNOWN - %s: cannot write the output\n", PROG);
 out:
 	cp_report_free(&rep);
 	return rc;

@@ -16,6 +16,9 @@ struct cp_report;
 struct cp_run_params {
 	int64_t now;       /* the evaluation time */
 	unsigned want;     /* fields the outputs need (enum cp_want) */
+	int64_t deadline_ms;  /* cp_clock_ms() by which every endpoint's
+	                         work ends, its own timeout or not (the
+	                         plugin's -t); 0: none */
 };
 
 /* Scratch shared by the checks of one run. */

@@ -19,6 +19,7 @@
 #include "resolve.h"
 #include "result.h"
 #include "timeconv.h"
+#include "trust.h"
 #include "verify.h"
 
 /* One address of an endpoint; `probe` first, so the engine's pointer
@@ -166,14 +167,23 @@ verify(struct address *a, struct cp_verdict *v)
 		return NULL;
 	}
 	if (cp_verify(store, a->probe.seen.served, name ? name : c->target.host,
-	    a->ep->all->params->now, v) == -1) {
-		a->ep->all->oom = 1;
-		return NULL;
+	    a->ep->all->params->now, v) == -1)
+		goto oom;
+	/* Not trusted by the hashed directory: the bundle may know more. */
+	if (!v->ok && v->untrusted && (store = cp_trust_whole(
+	    a->ep->all->trust, c->s.cafile)) != NULL) {
+		cp_verdict_clear(v);
+		if (cp_verify(store, a->probe.seen.served, name ? name :
+		    c->target.host, a->ep->all->params->now, v) == -1)
+			goto oom;
 	}
 	if (v->ok)
 		return v->chain;
 	cp_result_fail(&a->r, CP_FAIL_VERIFY, "certificate does not verify: "
 	    "%s", v->error);
+	return NULL;
+oom:
+	a->ep->all->oom = 1;
 	return NULL;
 }
 
@@ -217,7 +227,7 @@ judge(struct cp_probe *p)
 	struct address *a = (struct address *)p;
 	const struct cp_check *c = a->ep->check;
 	struct cp_limits lim = { a->ep->all->params->now, c->s.warn, c->s.crit };
-	struct cp_verdict v = { 0, NULL, "" };
+	struct cp_verdict v = { 0, 0, NULL, "" };
 	STACK_OF(X509) *verified;
 
 	if (p->fail == CP_FAIL_NONE && (p->seen.served == NULL ||
@@ -262,6 +272,7 @@ address_init(struct address *a, struct endpoint *ep, const struct cp_addr *ad)
 	p->url_path = c->target.url_path;
 	p->budget_ms = c->s.timeout_ms - spent > 1 ? c->s.timeout_ms - spent : 1;
 	p->timeout_ms = c->s.timeout_ms;
+	p->deadline_ms = ep->all->params->deadline_ms;
 	p->done = judge;
 	a->r.check = c;
 	a->r.state = CP_OK;

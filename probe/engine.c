@@ -320,6 +320,8 @@ conn_start(struct engine *e, struct conn *c, struct cp_probe *p)
 	c->fd = fd;
 	c->p = p;
 	c->deadline = e->now + p->budget_ms;
+	if (p->deadline_ms > 0 && p->deadline_ms < c->deadline)
+		c->deadline = p->deadline_ms;
 	e->active++;
 	if (p->proto->http && !p->has_addr) {
 		c->phase = CURLING;

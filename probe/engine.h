@@ -29,6 +29,8 @@ struct cp_probe {
 	struct cp_addr addr;       /* where to connect */
 	int has_addr;              /* 0: let libcurl resolve (a proxy) */
 	int64_t budget_ms;         /* what is left of the timeout */
+	int64_t deadline_ms;       /* cp_clock_ms() past which it may not
+	                              run, whatever its budget; 0: none */
 	int64_t timeout_ms;        /* the check's timeout, for messages */
 	/* out */
 	enum cp_fail fail;         /* CP_FAIL_NONE when a chain was read */

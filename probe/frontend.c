@@ -245,6 +245,7 @@ cp_fe_run(const char *prog, const struct cp_cli *cli,
 
 	params.now = now;
 	params.want = cp_format_wants(format);
+	params.deadline_ms = 0;
 	cp_report_init(&rep, now);
 	if ((cli->ntargets == 0 && cp_report_config_errors(&rep, cfg) == -1) ||
 	    cp_run(cfg, &params, &rep) == -1) {

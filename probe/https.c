@@ -194,7 +194,11 @@ set_target(CURL *easy, struct xfer *x)
 static int
 set_options(CURL *easy, struct xfer *x)
 {
+	int64_t left = x->p->deadline_ms - cp_clock_ms();
 	long ms = (long)x->p->budget_ms;
+
+	if (x->p->deadline_ms > 0 && left < ms)
+		ms = left > 1 ? (long)left : 1;
 
 	/* A resolver thread of libcurl's that hangs (the proxy's name) must
 	 * not hold the run: libcurl 7.87 and later; older ones refuse it. */

@@ -52,10 +52,20 @@ int cp_chain_text(struct cp_buf *, const struct cp_report *,
  * NULL when there is none. */
 const struct cp_cert *cp_deciding_cert(const struct cp_result *);
 
+/* The deciding certificate where its dates can be read, else NULL. */
+const struct cp_cert *cp_dated_cert(const struct cp_result *);
+
 /* Nagios plugin output (SPEC section 1, check_cert_expiry): a status
  * line with perfdata, then a line per result. */
 int cp_out_nagios(FILE *, const struct cp_report *,
     const struct cp_output_opts *);
+/* The perfdata of that status line (perfdata.c); nothing for an empty
+ * report. -1 when the buffer is full. */
+int cp_perfdata(struct cp_buf *, const struct cp_report *);
+/* Writes escaped text where a plugin's status or long output goes: a '|'
+ * would start perfdata, so it becomes \x7c (unambiguous: the escaping
+ * doubled every backslash). */
+void cp_put_plugin_text(FILE *, const char *);
 
 /* Whether a digest would say anything: something due or failed. */
 int cp_digest_has_news(const struct cp_report *);

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "proto.h"
+#include "suggest.h"
 #include "starttls.h"
 
 const struct cp_proto cp_protos[] = {
@@ -46,4 +47,24 @@ cp_protos_print(FILE *f)
 
 	for (p = cp_protos; p->name != NULL; p++)
 		fprintf(f, " %s", p->name);
+}
+
+const struct cp_proto *
+cp_proto_lookup(const char *name, size_t len, char *err, size_t errlen)
+{
+	const struct cp_proto *p = cp_proto_find(name, len);
+	const char *hint;
+	char word[32];
+	size_t n;
+
+	if (p != NULL)
+		return p;
+	for (n = 0; cp_protos[n].name != NULL; n++)
+		;
+	snprintf(word, sizeof(word), "%.*s", (int)len, name);
+	hint = cp_suggest(word, cp_protos, n, sizeof(cp_protos[0]));
+	snprintf(err, errlen, "unknown protocol '%s'%s%s%s", word,
+	    hint ? " (did you mean '" : "", hint ? hint : "",
+	    hint ? "'?)" : "");
+	return NULL;
 }

@@ -26,6 +26,11 @@ const struct cp_proto *cp_proto_find(const char *name, size_t len);
 /* Every row, for listing and "did you mean"; ends with a NULL name. */
 extern const struct cp_proto cp_protos[];
 
+/* The row of `name` (len bytes), or NULL with "unknown protocol 'x'
+ * (did you mean 'y'?)" in err. */
+const struct cp_proto *cp_proto_lookup(const char *name, size_t len,
+    char *err, size_t errlen);
+
 /* Prints " https smtp ..." (every protocol's name, each after a space),
  * for --help. */
 void cp_protos_print(FILE *);

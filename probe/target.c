@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "proto.h"
-#include "suggest.h"
 #include "target.h"
 
 void
@@ -124,21 +123,11 @@ static int
 parse_endpoint(const char *text, size_t slen, struct cp_target *t, char *err,
     size_t errlen)
 {
-	const char *hint;
-	char *auth = NULL, *slash, scheme[32];
-	size_t n;
+	char *auth = NULL, *slash;
 	int rc = -1;
 
-	if ((t->proto = cp_proto_find(text, slen)) == NULL) {
-		for (n = 0; cp_protos[n].name != NULL; n++)
-			;
-		snprintf(scheme, sizeof(scheme), "%.*s", (int)slen, text);
-		hint = cp_suggest(scheme, cp_protos, n, sizeof(cp_protos[0]));
-		snprintf(err, errlen, "unknown protocol '%s'%s%s%s", scheme,
-		    hint ? " (did you mean '" : "", hint ? hint : "",
-		    hint ? "'?)" : "");
+	if ((t->proto = cp_proto_lookup(text, slen, err, errlen)) == NULL)
 		goto out;
-	}
 	t->kind = CP_TARGET_ENDPOINT;
 	t->port = t->proto->default_port;
 	if ((auth = strdup(text + slen + 3)) == NULL)

@@ -1,6 +1,4 @@
 /* Chain and name verification (see verify.h). */
-#include <ctype.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,146 +8,6 @@
 
 #include "resolve.h"
 #include "verify.h"
-
-struct trust_entry {
-	char *cafile;          /* NULL: the system's store */
-	X509_STORE *store;     /* NULL when it could not be loaded */
-	char error[CP_ERROR_MAX];
-};
-
-struct cp_trust {
-	struct trust_entry *e;
-	size_t n;
-};
-
-struct cp_trust *
-cp_trust_new(void)
-{
-	return calloc(1, sizeof(struct cp_trust));
-}
-
-void
-cp_trust_free(struct cp_trust *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < t->n; i++) {
-		X509_STORE_free(t->e[i].store);
-		free(t->e[i].cafile);
-	}
-	free(t->e);
-	free(t);
-}
-
-/* Loads a store into `e`; a failure is kept as its error. */
-/* The error to show: an errno where OpenSSL has one (it names every
- * one "system lib"), else its last reason. */
-static const char *
-load_error(void)
-{
-	unsigned long e, last = 0;
-
-	while ((e = ERR_get_error()) != 0) {
-		if (ERR_GET_LIB(e) == ERR_LIB_SYS)
-			return strerror(ERR_GET_REASON(e));
-		last = e;
-	}
-	return last ? ERR_reason_error_string(last) : "out of memory";
-}
-
-/* Whether a directory of certificates is hashed (c_rehash, Debian's
- * update-ca-certificates): it holds a name like "3513523f.0". */
-static int
-hashed(const char *dir)
-{
-	struct dirent *d;
-	DIR *dp;
-	int found = 0;
-
-	if ((dp = opendir(dir)) == NULL)
-		return 0;
-	while (!found && (d = readdir(dp)) != NULL)
-		found = strlen(d->d_name) == 10 && d->d_name[8] == '.' &&
-		    strspn(d->d_name, "0123456789abcdef") == 8 &&
-		    isdigit((unsigned char)d->d_name[9]);
-	closedir(dp);
-	return found;
-}
-
-/*
- * The system's store, as OpenSSL finds it, but looked up lazily: from a
- * hashed directory, verification reads the one or two certificates it
- * needs by subject, where loading the whole bundle first cost every run
- * 20 ms (a plugin pays that on every check). SSL_CERT_FILE, named on
- * purpose, is loaded too; without either, OpenSSL's defaults.
- */
-static int
-system_store(X509_STORE *st)
-{
-	const char *dir = getenv(X509_get_default_cert_dir_env());
-	const char *file = getenv(X509_get_default_cert_file_env());
-	int named = file != NULL && *file != '\0';
-	char first[4096];
-
-	if (named && X509_STORE_load_file(st, file) != 1)
-		return 0;
-	if (dir == NULL || *dir == '\0')
-		dir = X509_get_default_cert_dir();
-	snprintf(first, sizeof(first), "%.*s", (int)strcspn(dir, ":"), dir);
-	if (hashed(first))
-		return X509_STORE_load_path(st, dir);
-	return named ? 1 : X509_STORE_set_default_paths(st);
-}
-
-static void
-trust_load(struct trust_entry *e)
-{
-	ERR_clear_error();
-	if ((e->store = X509_STORE_new()) != NULL && (e->cafile != NULL ?
-	    X509_STORE_load_file(e->store, e->cafile) :
-	    system_store(e->store)) == 1)
-		return;
-	snprintf(e->error, sizeof(e->error), "cannot load the trusted "
-	    "certificates%s%s%s: %s", e->cafile ? " of cafile '" : "",
-	    e->cafile ? e->cafile : "", e->cafile ? "'" : "", load_error());
-	X509_STORE_free(e->store);
-	e->store = NULL;
-}
-
-X509_STORE *
-cp_trust_get(struct cp_trust *t, const char *cafile, char *err,
-    size_t errlen)
-{
-	struct trust_entry *e;
-	size_t i;
-
-	for (i = 0; i < t->n; i++) {
-		e = &t->e[i];
-		if (cafile == NULL ? e->cafile == NULL :
-		    e->cafile != NULL && strcmp(e->cafile, cafile) == 0)
-			goto found;
-	}
-	if ((e = realloc(t->e, (t->n + 1) * sizeof(*e))) == NULL)
-		goto oom;
-	t->e = e;
-	e = &t->e[t->n];
-	memset(e, 0, sizeof(*e));
-	if (cafile != NULL && (e->cafile = strdup(cafile)) == NULL)
-		goto oom;
-	t->n++;
-found:
-	/* A failure may pass (descriptors run out): try again next time. */
-	if (e->store == NULL)
-		trust_load(e);
-	if (e->store == NULL)
-		snprintf(err, errlen, "%s", e->error);
-	return e->store;
-oom:
-	snprintf(err, errlen, "out of memory");
-	return NULL;
-}
 
 /* Appends one reason to the verdict, once. */
 static void
@@ -181,6 +39,12 @@ note_problem(int ok, X509_STORE_CTX *xs)
 	    e == X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD ||
 	    e == X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD)
 		return 1;
+	if (e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	    e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	    e == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
+	    e == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	    e == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
+		v->untrusted = 1;
 	snprintf(reason, sizeof(reason), "%s (certificate %d)",
 	    X509_verify_cert_error_string(e),
 	    X509_STORE_CTX_get_error_depth(xs) + 1);

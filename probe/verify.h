@@ -13,19 +13,9 @@
 
 #include "bounds.h"
 
-/* Trust stores of a run, each loaded once. */
-struct cp_trust;
-
-struct cp_trust *cp_trust_new(void);
-void cp_trust_free(struct cp_trust *);
-
-/* The store for `cafile` (NULL: the system's). NULL with the reason in
- * `err` when it cannot be loaded. */
-X509_STORE *cp_trust_get(struct cp_trust *, const char *cafile, char *err,
-    size_t errlen);
-
 struct cp_verdict {
 	int ok;                   /* chain and name verify */
+	int untrusted;            /* the chain reaches no trusted certificate */
 	STACK_OF(X509) *chain;    /* as verification built it, leaf first,
 	                             the trust anchor last when ok */
 	char error[CP_ERROR_MAX]; /* why not, when not ok */

@@ -59,10 +59,11 @@ parse() {
 # valid DESCRIPTION: the last output follows the guidelines, and its
 # state word is the exit code's.
 valid() {
-    local word
+    local word bad
     word=$(printf '%s\n' "$parsed" | sed -n 's/^state //p')
-    if [ "$prc" = 0 ] && [ "$word" = "$(state_of "$rc")" ]; then ok "$1"; else
-        not_ok "$1"; echo "# plugout: $perr (state '$word', exit $rc)"; show; fi
+    bad=$(printf '%s\n' "$parsed" | awk '$1 == "perf" && $2 !~ /^[A-Za-z0-9_]+$/ { print $2 }')
+    if [ "$prc" = 0 ] && [ "$word" = "$(state_of "$rc")" ] && [ -z "$bad" ]; then ok "$1"; else
+        not_ok "$1"; echo "# plugout: $perr (state '$word', exit $rc, labels outside RRD's alphabet: $bad)"; show; fi
 }
 state_of() { case $1 in 0) echo OK ;; 1) echo WARNING ;; 2) echo CRITICAL ;; *) echo UNKNOWN ;; esac; }
 # perf LABEL: "VALUE;WARN;CRIT" of a perfdata item, as plugout read it.
@@ -98,11 +99,18 @@ expect_out "CERT CRITICAL - HTTPS 127.0.0.1:$WEB [127.0.0.1]: notAfter=$(enddate
 
 plug -H 127.0.0.1 $V --sni warn.test -w 10 -c 36h
 expect_rc 0 "-w 10: 19 days is OK"
-expect_perf days_left "19;10:;1.5:" "-c 36h is 1.5 days in the perfdata"
+# (a threshold not in whole days: the value keeps four places, cut)
+check "-c 36h is 1.5 days in the perfdata ($(perf days_left))" \
+    awk -v p="$(perf days_left)" 'BEGIN { split(p, f, ";"); exit !(f[1] > 19.49 && f[1] < 19.5 && f[2] == "10:" && f[3] == "1.5:") }'
+plug -H 127.0.0.1 $V --sni warn.test -w 19.5
+expect_rc 1 "-w 19.5: 19.49 days left is a WARNING"
+check "and the perfdata crosses 19.5 too: the value keeps four places ($(perf days_left))" \
+    awk -v p="$(perf days_left)" 'BEGIN { split(p, f, ";"); exit !(f[1] < 19.5 && f[1] > 19.4 && f[2] == "19.5:") }'
 plug -H 127.0.0.1 $V --sni ok.test -w 50% -c 10%
 expect_rc 0 "-w 50%: 59 of 60.5 days left is OK"
 # (mkcert starts certificates a day back: a lifetime of 60.5 days)
-expect_perf days_left "59;30.25:;6.05:" "a share of the lifetime becomes days in the perfdata"
+check "a share of the lifetime becomes days in the perfdata ($(perf days_left))" \
+    awk -v p="$(perf days_left)" 'BEGIN { split(p, f, ";"); exit !(f[1] > 59.49 && f[1] < 59.5 && f[2] == "30.25:" && f[3] == "6.05:") }'
 
 plug -H 127.0.0.1 -p "$WEB" --sni ok.test
 expect_rc 2 "the system's trust store does not know the test root: CRITICAL"
@@ -121,6 +129,21 @@ run env -u SSL_CERT_DIR SSL_CERT_FILE="$CA" "$PLUGIN" -H 127.0.0.1 -p "$WEB" --s
 expect_rc 0 "SSL_CERT_FILE: that file is trusted"
 run env SSL_CERT_DIR=/etc/ssl/certs SSL_CERT_FILE="$CA" "$PLUGIN" -H 127.0.0.1 -p "$WEB" --sni ok.test
 expect_rc 0 "SSL_CERT_FILE with the system's directory: both are trusted"
+
+run env -u SSL_CERT_FILE SSL_CERT_DIR="$T/nothing:$T/certs" "$PLUGIN" -H 127.0.0.1 -p "$WEB" --sni ok.test
+expect_rc 0 "SSL_CERT_DIR with several directories: each is searched"
+# A root in the system's bundle but not in its hashed directory (added by
+# hand) is trusted all the same: the bundle is read when the directory
+# does not know the issuer. (A private bundle, in a mount namespace.)
+cat /etc/ssl/certs/ca-certificates.crt "$CA" >"$T/bundle.pem" 2>/dev/null
+if unshare -m true 2>/dev/null && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    run env -u SSL_CERT_FILE -u SSL_CERT_DIR unshare -m sh -c \
+        'mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && exec "$@"' \
+        "$T/bundle.pem" "$PLUGIN" -H 127.0.0.1 -p "$WEB" --sni ok.test
+    expect_rc 0 "a root only the bundle knows is trusted, as OpenSSL trusts it"
+else
+    skip "no mount namespace here, or no system bundle"
+fi
 
 # --- unreachable, and --unreachable
 plug -H 127.0.0.1 -p "$CLOSED" --sni ok.test
@@ -162,6 +185,10 @@ plug -f "$T/ok.test.pem" -f "$T/missing.pem"
 expect_rc 3 "a file that is not there is UNKNOWN"
 valid "a missing file: valid output"
 expect_perf missing "U;-;-" "its label, with U"
+mkcert -o "$T/badtime.pem" --not-after raw:20261301000000Z
+plug -f "$T/badtime.pem" -f "$T/warn.test.pem"
+expect_perf days_left "19;30:;14:" "an unreadable date takes no part in days_left"
+expect_perf badtime "U;-;-" "its own value is U"
 openssl x509 -in "$T/ok.test.pem" -outform DER -out "$T/ok.der"
 openssl crl2pkcs7 -nocrl -certfile "$T/ok.test.chain" -out "$T/ok.p7b"
 openssl pkcs12 -export -in "$T/ok.test.pem" -inkey "$KEY" -passout pass: -out "$T/ok.p12" 2>/dev/null
@@ -180,9 +207,17 @@ expect_rc 3 "no -H and no -f: a usage error"
 expect_out "CERT UNKNOWN - check_cert_expiry: give -H HOST or -f FILE" "said on standard output, where Nagios looks"
 expect_out "Usage: check_cert_expiry -H HOST" "with the usage line"
 check "nothing on standard error" test -z "$err"
+valid "a usage error is a valid status line"
 plug -H 127.0.0.1 --bogus
 expect_rc 3 "an unknown option"
 expect_out "unknown option '--bogus'" "is named"
+valid "an unknown option: a valid status line (the usage line starts no perfdata)"
+plug -H 'a|b'
+valid "a '|' in an argument starts no perfdata"
+plug -H localhost:8443
+expect_out "-H 'localhost:8443': the port goes to -p" "a port in -H is refused"
+plug -H 127.0.0.1 -P file
+expect_out "unknown protocol 'file'" "-P is a protocol, never a file"
 plug -H 127.0.0.1 extra
 expect_rc 3 "an operand"
 plug -p 443
@@ -242,9 +277,14 @@ else
 fi
 # The backstop: a plugin held up (here, stopped) past -t and a second
 # ends UNKNOWN, saying so, as soon as it runs again.
-"$PLUGIN" -H 127.0.0.1 -p "$SILENT" -P smtp -t 1 >"$T/stopped.out" &
+# connected PORT: whether a connection to 127.0.0.1:PORT is established.
+connected() {
+    awk -v p=":$(printf '%04X' "$1")" '$3 ~ p "$" && $4 == "01" { f = 1 } END { exit !f }' /proc/net/tcp
+}
+"$PLUGIN" -H 127.0.0.1 -p "$SILENT" -P smtp -t 1 >"$T/stopped.out" 2>&1 &
 pid=$!
-sleep 0.2
+# Stopped once connected: its timer is armed by then.
+for ((i = 0; i < 200; i++)); do connected "$SILENT" && break; sleep 0.01; done
 kill -STOP "$pid"
 sleep 2.3
 kill -CONT "$pid"
