@@ -18,8 +18,8 @@
 . "$top_srcdir/tests/daemons.sh"
 daemons_trap
 
-RUNS=${BENCH_RUNS:-60}
-ROUNDS=${BENCH_ROUNDS:-3}
+RUNS=${BENCH_RUNS:-25}
+ROUNDS=${BENCH_ROUNDS:-8}
 PLUGINS=/usr/lib/nagios/plugins
 PLUGIN=$top_builddir/plugins/check_cert_expiry
 DAY=86400
