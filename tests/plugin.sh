@@ -20,12 +20,14 @@ CA=$T/root.pem
 "$MKCERT" -o "$CA" -k "$T/root.key" -s "/CN=Test Root" --ca --not-after @$((NOW + 400 * DAY)) ||
     { echo "Bail out! mkcert"; exit 1; }
 # leaf NAME DAYS [SUBJECT [DNSNAME]]: a server certificate for NAME (or
-# DNSNAME), and NAME.chain. It ends half a day short of DAYS, so that
-# the days left (DAYS - 1) do not depend on when in the second the
-# checks run.
+# DNSNAME), and NAME.chain. It ends half a day and a minute short of
+# DAYS, so that nothing depends on when in the second the checks run:
+# DAYS - 1 whole days left, DAYS - 0.5 days not quite; it began a day
+# ago (a lifetime of DAYS + 0.5 days less a minute).
 leaf() {
     mkcert -o "$T/$1.pem" -s "${3:-/CN=$1}" --san "DNS:${4:-$1}" --ca-key "$T/root.key" \
-        --ca-cert "$CA" --not-after @$((NOW + $2 * DAY - DAY / 2))
+        --ca-cert "$CA" --not-before @$((NOW - DAY)) \
+        --not-after @$((NOW + $2 * DAY - DAY / 2 - 60))
     cat "$T/$1.pem" "$CA" >"$T/$1.chain"
 }
 leaf ok.test 60
@@ -108,9 +110,9 @@ check "and the perfdata crosses 19.5 too: the value keeps four places ($(perf da
     awk -v p="$(perf days_left)" 'BEGIN { split(p, f, ";"); exit !(f[1] < 19.5 && f[1] > 19.4 && f[2] == "19.5:") }'
 plug -H 127.0.0.1 $V --sni ok.test -w 50% -c 10%
 expect_rc 0 "-w 50%: 59 of 60.5 days left is OK"
-# (mkcert starts certificates a day back: a lifetime of 60.5 days)
+# (50% and 10% of 60.5 days less a minute, raised to four places)
 check "a share of the lifetime becomes days in the perfdata ($(perf days_left))" \
-    awk -v p="$(perf days_left)" 'BEGIN { split(p, f, ";"); exit !(f[1] > 59.49 && f[1] < 59.5 && f[2] == "30.25:" && f[3] == "6.05:") }'
+    awk -v p="$(perf days_left)" 'BEGIN { split(p, f, ";"); exit !(f[1] > 59.49 && f[1] < 59.5 && f[2] == "30.2497:" && f[3] == "6.05:") }'
 
 plug -H 127.0.0.1 -p "$WEB" --sni ok.test
 expect_rc 2 "the system's trust store does not know the test root: CRITICAL"
