@@ -13,7 +13,7 @@
 enum {
 	OPT_SNI = 256, OPT_CAFILE, OPT_NO_VERIFY, OPT_NOW, OPT_FORMAT,
 	OPT_JOBS, OPT_CHECK_CONFIG, OPT_MAIL, OPT_RENEW, OPT_DRY_RUN,
-	OPT_EXPECT, OPT_UNREACHABLE,
+	OPT_EXPECT, OPT_UNREACHABLE, OPT_OUTPUT,
 };
 
 /* A field of struct cp_cli; NONE where an option has no such field. */
@@ -70,7 +70,10 @@ static const struct cli_option {
 	{ "now", OPT_NOW, CP_CLI_COMMON, "WHEN", NULL, NULL, NONE, NONE,
 	  "evaluate as if it were WHEN (@EPOCH or YYYY-MM-DD[THH:MM:SS]Z)" },
 	{ "format", OPT_FORMAT, CP_CLI_FORMAT, "FMT", NULL, NULL, NONE, NONE,
-	  "text, digest or nagios" },
+	  "text, digest, nagios, json or prometheus" },
+	{ "output", OPT_OUTPUT, CP_CLI_FORMAT, "FILE", NULL, NULL, NONE,
+	  FIELD(output), "write the report to FILE, replaced whole at once "
+	  "(node_exporter's textfile collector)" },
 	{ "config", 'C', CP_CLI_CONFIG, "FILE", NULL, NULL, NONE, FIELD(config),
 	  "configuration file (default: " SYSCONFDIR "/certprobe/certprobe.conf)" },
 	{ "checks-dir", 'D', CP_CLI_CONFIG, "DIR", NULL, NULL, NONE,
@@ -182,11 +185,6 @@ parse_special(struct cp_cli *cli, int code, const char *arg, char *err,
 	if (cp_format_parse(arg, &cli->format) == -1) {
 		snprintf(err, errlen, "--format: '%s' is not text, digest, "
 		    "nagios, json or prometheus", arg);
-		return -1;
-	}
-	if (cli->format == CP_FMT_JSON || cli->format == CP_FMT_PROMETHEUS) {
-		snprintf(err, errlen, "--format %s: only text, digest and nagios "
-		    "in this version", arg);
 		return -1;
 	}
 	cli->have_format = 1;

@@ -42,6 +42,7 @@ struct cp_cli {
 	const char *config;        /* -C FILE */
 	const char *checks_dir;    /* -D DIR */
 	const char *days;          /* -d N, unparsed */
+	const char *output;        /* --output FILE: the report goes there */
 	const char *host;          /* -H HOST */
 	const char *port;          /* -p PORT, unparsed */
 	const char *proto;         /* -P PROTO */

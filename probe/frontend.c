@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/x509.h>
 
@@ -218,21 +220,72 @@ cp_fe_check_config(const char *prog, const struct cp_config *cfg)
 
 /* Writes the report in the chosen format. */
 static int
-write_report(enum cp_format format, const struct cp_report *rep,
+format_report(FILE *f, enum cp_format format, const struct cp_report *rep,
     const struct cp_cli *cli)
 {
 	struct cp_output_opts o = { cli->quiet, cli->verbose };
 
 	switch (format) {
 	case CP_FMT_DIGEST:
-		return cp_out_digest(stdout, rep, &o);
+		return cp_out_digest(f, rep, &o);
 	case CP_FMT_LINES:
-		return cp_out_lines(stdout, rep, &o);
+		return cp_out_lines(f, rep, &o);
 	case CP_FMT_NAGIOS:
-		return cp_out_nagios(stdout, rep, &o);
+		return cp_out_nagios(f, rep, &o);
+	case CP_FMT_JSON:
+		return cp_out_json(f, rep, &o);
+	case CP_FMT_PROMETHEUS:
+		return cp_out_prometheus(f, rep, &o);
 	default:
-		return cp_out_text(stdout, rep, &o);
+		return cp_out_text(f, rep, &o);
 	}
+}
+
+/*
+ * --output FILE: written beside it under a temporary name, then renamed
+ * over it, so that a reader (node_exporter's textfile collector) sees the
+ * old report or the new one, never half of one. Readable by all, as the
+ * collector's user needs; nothing secret is in a report.
+ */
+static int
+write_file(const char *path, enum cp_format format,
+    const struct cp_report *rep, const struct cp_cli *cli)
+{
+	struct cp_buf tmp;
+	FILE *f = NULL;
+	int fd = -1, rc = -1;
+
+	cp_buf_init(&tmp, 1 << 16);
+	if (cp_buf_printf(&tmp, "%s.XXXXXX", path) == -1 ||
+	    (fd = mkstemp(tmp.data)) == -1 || fchmod(fd, 0644) == -1 ||
+	    (f = fdopen(fd, "w")) == NULL)
+		goto out;
+	fd = -1;
+	if (format_report(f, format, rep, cli) == -1 || fflush(f) == EOF ||
+	    fsync(fileno(f)) == -1)
+		goto out;
+	rc = fclose(f) == 0 && rename(tmp.data, path) == 0 ? 0 : -1;
+	f = NULL;
+out:
+	if (rc == -1 && tmp.data != NULL && tmp.data[tmp.len - 1] != 'X')
+		unlink(tmp.data);
+	if (f != NULL)
+		fclose(f);
+	if (fd != -1)
+		close(fd);
+	cp_buf_free(&tmp);
+	return rc;
+}
+
+static int
+write_report(enum cp_format format, const struct cp_report *rep,
+    const struct cp_cli *cli)
+{
+	if (cli->output != NULL)
+		return write_file(cli->output, format, rep, cli);
+	if (format_report(stdout, format, rep, cli) == -1)
+		return -1;
+	return fflush(stdout) == EOF ? -1 : 0;
 }
 
 int
@@ -252,8 +305,9 @@ cp_fe_run(const char *prog, const struct cp_cli *cli,
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out;
 	}
-	if (write_report(format, &rep, cli) == -1 || fflush(stdout) == EOF) {
-		fprintf(stderr, "%s: cannot write the report: %s\n", prog,
+	if (write_report(format, &rep, cli) == -1) {
+		fprintf(stderr, "%s: cannot write the report%s%s: %s\n", prog,
+		    cli->output ? " to " : "", cli->output ? cli->output : "",
 		    strerror(errno));
 		goto out;
 	}

@@ -67,6 +67,12 @@ int cp_perfdata(struct cp_buf *, const struct cp_report *);
  * doubled every backslash). */
 void cp_put_plugin_text(FILE *, const char *);
 
+/* JSON and Prometheus metrics (SPEC section 5), from fields.c. */
+int cp_out_json(FILE *, const struct cp_report *,
+    const struct cp_output_opts *);
+int cp_out_prometheus(FILE *, const struct cp_report *,
+    const struct cp_output_opts *);
+
 /* Whether a digest would say anything: something due or failed. */
 int cp_digest_has_news(const struct cp_report *);
 /* The digest: nothing at all when there is no news. */

@@ -1,0 +1,181 @@
+/*
+ * Prometheus text exposition (SPEC section 5), for node_exporter's
+ * textfile collector or a scrape: a family per metric field of
+ * fields.c, each sample labelled by the label fields of its result (and
+ * of its certificate), e.g.
+ *
+ *     # HELP certprobe_cert_not_after_seconds notAfter of a certificate, Unix time.
+ *     # TYPE certprobe_cert_not_after_seconds gauge
+ *     certprobe_cert_not_after_seconds{target="/etc/ssl/a.pem",subject="CN = a",serial="01",position="file"} 1798761600
+ *
+ * A label set seen twice in a family (the same file named twice) is
+ * written once: a collector refuses a file with duplicates.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "escape.h"
+#include "fields.h"
+#include "output.h"
+#include "result.h"
+
+/* The label sets of one family already written, by fingerprint. */
+struct seen {
+	uint64_t *h;
+	size_t cap;
+};
+
+static uint64_t
+fingerprint(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* 1 when `h` is new (and is now kept), 0 when seen before. */
+static int
+first_time(struct seen *s, uint64_t h)
+{
+	size_t i = (size_t)h % s->cap;
+
+	while (s->h[i] != 0 && s->h[i] != h)
+		i = (i + 1) % s->cap;
+	if (s->h[i] == h)
+		return 0;
+	s->h[i] = h;
+	return 1;
+}
+
+/* A label value: escaped as everywhere, then '\' and '"' quoted. */
+static int
+label_value(struct cp_buf *b, const char *s, size_t len)
+{
+	struct cp_buf esc;
+	size_t i;
+	int rc = -1;
+
+	cp_buf_init(&esc, b->max);
+	if (cp_escape(&esc, s, len) == -1)
+		goto out;
+	for (i = 0; i < esc.len; i++) {
+		char ch = esc.data[i];
+
+		if (((ch == '"' || ch == '\\') && cp_buf_addc(b, '\\') == -1) ||
+		    cp_buf_addc(b, ch) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	cp_buf_free(&esc);
+	return rc;
+}
+
+/* The labels a table's label fields give, after a ',' where some came
+ * before; null values are left out (Prometheus reads them as empty). */
+static int
+labels(struct cp_buf *b, const struct cp_field *fields,
+    const struct cp_report *rep, const struct cp_result *r,
+    const struct cp_cert *c)
+{
+	struct cp_field_value v;
+	const struct cp_field *f;
+
+	for (f = fields; f->name != NULL; f++) {
+		if (!(f->use & CP_FIELD_LABEL))
+			continue;
+		memset(&v, 0, sizeof(v));
+		f->get(rep, r, c, &v);
+		if (!v.present)
+			continue;
+		if (cp_buf_printf(b, "%s%s=\"", b->len > 0 &&
+		    b->data[b->len - 1] != '{' ? "," : "", f->name) == -1 ||
+		    label_value(b, v.text, v.len) == -1 ||
+		    cp_buf_addc(b, '"') == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* One sample of `metric` for result `r` (and certificate `c`). */
+static int
+sample(FILE *out, struct cp_buf *b, const struct cp_field *metric,
+    struct seen *seen, const struct cp_report *rep,
+    const struct cp_result *r, const struct cp_cert *c)
+{
+	struct cp_field_value v;
+
+	memset(&v, 0, sizeof(v));
+	metric->get(rep, r, c, &v);
+	if (!v.present)
+		return 0;
+	cp_buf_reset(b);
+	if (cp_buf_printf(b, "%s{", metric->metric) == -1 ||
+	    labels(b, cp_result_fields, rep, r, c) == -1 ||
+	    (c != NULL && labels(b, cp_cert_fields, rep, r, c) == -1) ||
+	    cp_buf_addc(b, '}') == -1)
+		return -1;
+	if (first_time(seen, fingerprint(b->data, b->len)))
+		fprintf(out, "%s %lld\n", b->data, (long long)v.num);
+	return 0;
+}
+
+/* A family: HELP, TYPE, and a sample per result or per certificate. */
+static int
+family(FILE *out, struct cp_buf *b, const struct cp_field *metric,
+    int per_cert, struct seen *seen, const struct cp_report *rep)
+{
+	size_t i, k;
+
+	memset(seen->h, 0, seen->cap * sizeof(*seen->h));
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", metric->metric,
+	    metric->help, metric->metric);
+	for (i = 0; i < rep->n; i++) {
+		const struct cp_result *r = &rep->results[i];
+
+		if (!per_cert && sample(out, b, metric, seen, rep, r,
+		    NULL) == -1)
+			return -1;
+		for (k = 0; per_cert && k < r->ncerts; k++)
+			if (sample(out, b, metric, seen, rep, r,
+			    &r->certs[k]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+int
+cp_out_prometheus(FILE *out, const struct cp_report *rep,
+    const struct cp_output_opts *o)
+{
+	const struct cp_field *f;
+	struct seen seen;
+	struct cp_buf b;
+	size_t i, n = 0;
+	int rc = -1;
+
+	(void)o;
+	for (i = 0; i < rep->n; i++)
+		n += rep->results[i].ncerts + 1;
+	seen.cap = 2 * n + 1;
+	if ((seen.h = calloc(seen.cap, sizeof(*seen.h))) == NULL)
+		return -1;
+	cp_buf_init(&b, 1 << 20);
+	for (f = cp_result_fields; f->name != NULL; f++)
+		if (f->metric != NULL && family(out, &b, f, 0, &seen, rep) == -1)
+			goto out;
+	for (f = cp_cert_fields; f->name != NULL; f++)
+		if (f->metric != NULL && family(out, &b, f, 1, &seen, rep) == -1)
+			goto out;
+	rc = ferror(out) ? -1 : 0;
+out:
+	cp_buf_free(&b);
+	free(seen.h);
+	return rc;
+}
