@@ -41,7 +41,7 @@ check "--format digest" test "$out" = "Following certificate expiration dates:
 $T/m-mid.pem: $(enddate "$T/m-mid.pem") (20 days)"
 
 # Usage errors exit 3 with a reason and the usage line.
-for bad in "--format xml" "--format json" "--mail" "--renew" "--dry-run" "-w" "-w abc" \
+for bad in "--format xml" "--format JSON" "--mail" "--renew" "--dry-run" "-w" "-w abc" \
     "--now tomorrow" "--jobs 0" "--timeout 0" "--bogus" "-Z"; do
     run "$CERTPROBE" $bad "$T/a-late.pem"
     if [ "$rc" = 3 ] && case "$err" in *"Usage: certprobe"*) true ;; *) false ;; esac; then
@@ -60,10 +60,8 @@ run "$CERTPROBE" --now @9223372036854775807 "$T/a-late.pem"
 expect_rc 3 "--now past the year 9999 is refused"
 run "$CERTPROBE" -w 9223372036859 "$T/a-late.pem"
 expect_rc 3 "a threshold that once overflowed is refused"
-run "$CERTPROBE" --format json "$T/a-late.pem"
-expect_err "only text, digest and nagios in this version" "a format of a later version says so"
-run "$CHECKSSL" --format prometheus "$T/a-late.pem"
-expect_rc 3 "checkssl refuses a format of a later version too"
+run "$CERTPROBE" --format yaml "$T/a-late.pem"
+expect_err "--format: 'yaml' is not text, digest, nagios, json or prometheus" "an unknown format names the known ones"
 run "$CERTPROBE" -C "$T/empty.conf"
 expect_rc 3 "a configuration without checks is not 'all is well'"
 expect_err "nothing to check: no target given, and no check in the configuration ($T/empty.conf)" "and says so"
