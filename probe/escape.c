@@ -87,3 +87,25 @@ cp_escape_dup(const char *in, size_t len)
 	return cp_buf_take(&b);
 }
 
+int
+cp_escape_quoted(struct cp_buf *out, const char *in, size_t len)
+{
+	struct cp_buf esc;
+	size_t i;
+	int rc = -1;
+
+	cp_buf_init(&esc, out->max);
+	if (cp_escape(&esc, in, len) == -1)
+		goto out;
+	for (i = 0; i < esc.len; i++) {
+		char ch = esc.data[i];
+
+		if (((ch == '"' || ch == '\\') && cp_buf_addc(out, '\\') == -1) ||
+		    cp_buf_addc(out, ch) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	cp_buf_free(&esc);
+	return rc;
+}

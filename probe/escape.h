@@ -19,6 +19,10 @@ struct cp_buf;
 /* Appends the escaped form of `len` bytes to `out`; 0, or -1 when full. */
 int cp_escape(struct cp_buf *out, const char *in, size_t len);
 
+/* The escaped form with '"' and '\' each after a backslash: the body
+ * of a JSON string or of a Prometheus label value. 0, or -1 when full. */
+int cp_escape_quoted(struct cp_buf *out, const char *in, size_t len);
+
 /* The escaped form as a new string; NULL when out of memory. */
 char *cp_escape_dup(const char *in, size_t len);
 

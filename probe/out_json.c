@@ -21,30 +21,6 @@
 #include "result.h"
 #include "timeconv.h"
 
-/* A JSON string of escaped text: only '"' and '\' remain to quote. */
-static int
-json_string(struct cp_buf *b, const char *s, size_t len)
-{
-	struct cp_buf esc;
-	size_t i;
-	int rc = -1;
-
-	cp_buf_init(&esc, b->max);
-	if (cp_escape(&esc, s, len) == -1 || cp_buf_addc(b, '"') == -1)
-		goto out;
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.data[i];
-
-		if (((ch == '"' || ch == '\\') && cp_buf_addc(b, '\\') == -1) ||
-		    cp_buf_addc(b, ch) == -1)
-			goto out;
-	}
-	rc = cp_buf_addc(b, '"');
-out:
-	cp_buf_free(&esc);
-	return rc;
-}
-
 static int
 json_value(struct cp_buf *b, const struct cp_field *f,
     const struct cp_field_value *v)
@@ -56,7 +32,9 @@ json_value(struct cp_buf *b, const struct cp_field *f,
 	switch (f->kind) {
 	case CP_FIELD_TEXT:
 	case CP_FIELD_WORD:
-		return json_string(b, v->text, v->len);
+		return cp_buf_addc(b, '"') == -1 ||
+		    cp_escape_quoted(b, v->text, v->len) == -1 ? -1 :
+		    cp_buf_addc(b, '"');
 	case CP_FIELD_TIME:
 		cp_time_format_rfc3339(v->num, date);
 		return cp_buf_printf(b, "\"%s\"", date);

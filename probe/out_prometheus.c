@@ -53,30 +53,6 @@ first_time(struct seen *s, uint64_t h)
 	return 1;
 }
 
-/* A label value: escaped as everywhere, then '\' and '"' quoted. */
-static int
-label_value(struct cp_buf *b, const char *s, size_t len)
-{
-	struct cp_buf esc;
-	size_t i;
-	int rc = -1;
-
-	cp_buf_init(&esc, b->max);
-	if (cp_escape(&esc, s, len) == -1)
-		goto out;
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.data[i];
-
-		if (((ch == '"' || ch == '\\') && cp_buf_addc(b, '\\') == -1) ||
-		    cp_buf_addc(b, ch) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	cp_buf_free(&esc);
-	return rc;
-}
-
 /* The labels a table's label fields give, after a ',' where some came
  * before; null values are left out (Prometheus reads them as empty). */
 static int
@@ -96,7 +72,7 @@ labels(struct cp_buf *b, const struct cp_field *fields,
 			continue;
 		if (cp_buf_printf(b, "%s%s=\"", b->len > 0 &&
 		    b->data[b->len - 1] != '{' ? "," : "", f->name) == -1 ||
-		    label_value(b, v.text, v.len) == -1 ||
+		    cp_escape_quoted(b, v.text, v.len) == -1 ||
 		    cp_buf_addc(b, '"') == -1)
 			return -1;
 	}

@@ -1,6 +1,7 @@
 /* The escaping policy: what passes, what becomes \xNN. */
 #include <stdlib.h>
 
+#include "buf.h"
 #include "escape.h"
 #include "tap.h"
 
@@ -39,11 +40,41 @@ static const struct {
 	{ "\xe2\x82\xac 5", 0, "\xe2\x82\xac 5", "euro sign passes" },
 };
 
+/* cp_escape_quoted: the body of a JSON string or Prometheus label. */
+static const struct {
+	const char *in, *out, *what;
+} quoted[] = {
+	{ "plain", "plain", "quoted: plain text as is" },
+	{ "a\"b", "a\\\"b", "quoted: a quote after a backslash" },
+	{ "back\\slash", "back\\\\\\\\slash",
+	  "quoted: a backslash doubled, then each quoted" },
+	{ "\x1b[1m\n", "\\\\x1b[1m\\\\x0a",
+	  "quoted: escapes' backslashes quoted too" },
+};
+
+static void
+test_quoted(void)
+{
+	struct cp_buf b;
+	size_t i;
+
+	for (i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
+		cp_buf_init(&b, 1 << 10);
+		if (cp_escape_quoted(&b, quoted[i].in, strlen(quoted[i].in)) == -1)
+			cp_buf_reset(&b);
+		TAP_STREQ(b.data ? b.data : "", quoted[i].out, "%s",
+		    quoted[i].what);
+		cp_buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
 	size_t i, len;
 	char *out;
+
+	test_quoted();
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		len = cases[i].len ? cases[i].len : strlen(cases[i].in);
