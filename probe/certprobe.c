@@ -32,8 +32,6 @@ not_yet(const struct cp_cli *cli)
 {
 	if (cli->mail)
 		return "--mail is not available in this version";
-	if (cli->renew)
-		return "--renew is not available in this version";
 	return NULL;
 }
 

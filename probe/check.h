@@ -19,6 +19,9 @@ struct cp_run_params {
 	int64_t deadline_ms;  /* cp_clock_ms() by which every endpoint's
 	                         work ends, its own timeout or not (the
 	                         plugin's -t); 0: none */
+	const unsigned char *only;  /* a flag per check of the configuration:
+	                               run these alone (a re-check after
+	                               renewal); NULL: all */
 };
 
 /* Scratch shared by the checks of one run. */

@@ -324,12 +324,14 @@ cp_endpoints_check(const struct cp_config *cfg,
 		return NULL;
 	all->params = params;
 	for (i = 0; i < cfg->nchecks; i++)
-		n += !cp_target_is_file(&cfg->checks[i].target);
+		n += !cp_target_is_file(&cfg->checks[i].target) &&
+		    (params->only == NULL || params->only[i]);
 	if ((all->eps = calloc(n ? n : 1, sizeof(*all->eps))) == NULL ||
 	    (all->trust = cp_trust_new()) == NULL)
 		goto fail;
 	for (i = 0; i < cfg->nchecks; i++) {
-		if (cp_target_is_file(&cfg->checks[i].target))
+		if (cp_target_is_file(&cfg->checks[i].target) ||
+		    (params->only != NULL && !params->only[i]))
 			continue;
 		all->eps[all->n].check = &cfg->checks[i];
 		all->eps[all->n++].all = all;

@@ -89,7 +89,8 @@ static const struct cli_option {
 	{ "mail", OPT_MAIL, CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(mail), NONE,
 	  "mail the digest (not in this version)" },
 	{ "renew", OPT_RENEW, CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(renew), NONE,
-	  "run renewal hooks (not in this version)" },
+	  "run the renew= command of each check due by its dates, then "
+	  "check it again" },
 	{ "dry-run", OPT_DRY_RUN, CP_CLI_RUNNER, NULL, NULL, NULL,
 	  FIELD(dry_run), NONE, "with --renew: say what would run" },
 	{ "verbose", 'v', CP_CLI_COMMON, NULL, NULL, NULL, FIELD(verbose), NONE,

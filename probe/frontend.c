@@ -14,6 +14,7 @@
 #include "check.h"
 #include "escape.h"
 #include "frontend.h"
+#include "renew.h"
 #include "result.h"
 #include "timeconv.h"
 #include "tls.h"
@@ -299,9 +300,11 @@ cp_fe_run(const char *prog, const struct cp_cli *cli,
 	params.now = now;
 	params.want = cp_format_wants(format);
 	params.deadline_ms = 0;
+	params.only = NULL;
 	cp_report_init(&rep, now);
 	if ((cli->ntargets == 0 && cp_report_config_errors(&rep, cfg) == -1) ||
-	    cp_run(cfg, &params, &rep) == -1) {
+	    cp_run(cfg, &params, &rep) == -1 || (cli->renew &&
+	    cp_renew(cfg, &params, &rep, cli->dry_run, stderr) == -1)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out;
 	}

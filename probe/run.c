@@ -40,6 +40,8 @@ cp_run(const struct cp_config *cfg, const struct cp_run_params *params,
 	for (i = 0; i < cfg->nchecks; i++) {
 		const struct cp_check *c = &cfg->checks[i];
 
+		if (params->only != NULL && !params->only[i])
+			continue;
 		if ((cp_target_is_file(&c->target) ? cp_check_files(c, &ctx) :
 		    cp_endpoints_report(eps, c, rep)) == -1)
 			goto out;

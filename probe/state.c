@@ -73,6 +73,7 @@ cp_fail_state(enum cp_fail f, enum cp_state unreachable)
 	case CP_FAIL_VERIFY:
 		return CP_CRITICAL;
 	case CP_FAIL_DRIFT:
+	case CP_FAIL_RENEW:
 		return CP_WARNING;
 	case CP_FAIL_CONNECT:
 	case CP_FAIL_TIMEOUT:
@@ -102,6 +103,7 @@ cp_fail_name(enum cp_fail f)
 		[CP_FAIL_HANDSHAKE] = "handshake",
 		[CP_FAIL_VERIFY] = "verify",
 		[CP_FAIL_DRIFT] = "drift",
+		[CP_FAIL_RENEW] = "renew",
 		[CP_FAIL_UNSUPPORTED] = "unsupported",
 		[CP_FAIL_INTERNAL] = "internal",
 	};

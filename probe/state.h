@@ -32,6 +32,7 @@ enum cp_fail {
 	CP_FAIL_HANDSHAKE,   /* the TLS handshake failed */
 	CP_FAIL_VERIFY,      /* chain or host name does not verify */
 	CP_FAIL_DRIFT,       /* serves another certificate than expect= */
+	CP_FAIL_RENEW,       /* its renew= command failed or timed out */
 	CP_FAIL_UNSUPPORTED, /* asked for something this build cannot do */
 	CP_FAIL_INTERNAL,    /* out of memory and the like */
 };

@@ -1,0 +1,135 @@
+/* One renewal command, bounded (see hook.h). */
+#define _GNU_SOURCE     /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hook.h"
+
+/* How long a group has between TERM and KILL. */
+#define GRACE_MS 2000
+
+static int64_t
+clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+child(const char *command, char *const env[], int out)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 ||
+	    dup2(out, 2) == -1)
+		_exit(127);
+	closefrom(3);
+	execle("/bin/sh", "sh", "-c", command, (char *)NULL, env);
+	_exit(127);
+}
+
+/* Keeps the last CP_HOOK_TAIL bytes of what was read. */
+static void
+keep(struct cp_hook_result *r, size_t *len, const char *buf, size_t n)
+{
+	if (n >= CP_HOOK_TAIL) {
+		memcpy(r->tail, buf + n - CP_HOOK_TAIL, CP_HOOK_TAIL);
+		*len = CP_HOOK_TAIL;
+	} else {
+		if (*len + n > CP_HOOK_TAIL) {
+			memmove(r->tail, r->tail + (*len + n - CP_HOOK_TAIL),
+			    CP_HOOK_TAIL - n);
+			*len = CP_HOOK_TAIL - n;
+		}
+		memcpy(r->tail + *len, buf, n);
+		*len += n;
+	}
+	r->tail[*len] = '\0';
+}
+
+/*
+ * Reads its output until the shell has exited and nothing more is there,
+ * or the deadline; a background child of the hook that keeps the pipe
+ * open does not hold the run. 1 when the shell has exited (status in
+ * *status), 0 at the deadline.
+ */
+static int
+collect(pid_t pid, int fd, int64_t deadline, struct cp_hook_result *r,
+    int *status)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+	int done = 0, wait_ms;
+
+	while (!done || (n = read(fd, buf, sizeof(buf))) > 0) {
+		if (done) {
+			keep(r, &len, buf, (size_t)n);
+			continue;
+		}
+		done = waitpid(pid, status, WNOHANG) == pid;
+		if ((wait_ms = (int)(deadline - clock_ms())) <= 0)
+			return done;
+		if (!done && poll(&p, 1, wait_ms < 100 ? wait_ms : 100) > 0 &&
+		    (n = read(fd, buf, sizeof(buf))) > 0)
+			keep(r, &len, buf, (size_t)n);
+	}
+	return 1;
+}
+
+/* Ends the group: TERM, then KILL after a grace; reaps the shell. */
+static void
+end_group(pid_t pid, int *status)
+{
+	int64_t until = clock_ms() + GRACE_MS;
+
+	kill(-pid, SIGTERM);
+	while (waitpid(pid, status, WNOHANG) == 0 && clock_ms() < until)
+		usleep(20000);
+	kill(-pid, SIGKILL);
+	waitpid(pid, status, 0);
+}
+
+void
+cp_hook_run(const char *command, char *const env[], int64_t timeout_ms,
+    struct cp_hook_result *r)
+{
+	int fds[2] = { -1, -1 }, status = 0;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	/* Only our end does not block: a hook that writes much must wait
+	 * for us, not fail. */
+	if (pipe2(fds, O_CLOEXEC) == -1 ||
+	    fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1 || (pid = fork()) == -1) {
+		r->err = errno;
+		goto out;
+	}
+	if (pid == 0)
+		child(command, env, fds[1]);
+	close(fds[1]);
+	fds[1] = -1;
+	setpgid(pid, pid);     /* as the child does: no race either way */
+	r->started = 1;
+	if (!collect(pid, fds[0], clock_ms() + timeout_ms, r, &status)) {
+		r->timed_out = 1;
+		end_group(pid, &status);
+	}
+	r->exited = WIFEXITED(status);
+	r->code = r->exited ? WEXITSTATUS(status) : WTERMSIG(status);
+out:
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+}

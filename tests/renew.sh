@@ -1,0 +1,110 @@
+#!/bin/bash
+# certprobe --renew (SPEC section 7): a check due by its dates runs its
+# renew= command, once per distinct command, with the values in an
+# environment certprobe builds (nothing inherited, nothing spliced into
+# the command); a command that works is followed by a re-check, and the
+# report shows the renewed certificate; one that fails, or hangs, is
+# reported with its status and the end of its output. --dry-run says
+# what would run and runs nothing.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+DAY=86400
+NOW=$(date +%s)
+mkdir -p "$T/a" "$T/b" "$T/c"
+# due NAME DAYS: a certificate for NAME.test at $T/NAME/cert.pem.
+due() { mkcert -o "$T/$1/cert.pem" -s "/CN=$1.test" --not-after @$((NOW + $2 * DAY - DAY / 2)); }
+due a 10
+due b 12
+due c 200
+
+# The hook: notes its environment, counts its runs, and renews the file
+# it was given for 90 days (mkcert by its full path: PATH is certprobe's).
+cat >"$T/hook.sh" <<EOF
+#!/bin/sh
+env | sort >"$T/env.last"
+echo run >>"$T/runs.log"
+"$MKCERT" -o "\$CERTPROBE_FILE" -k "$KEY" -s "/CN=renewed.test" --not-after @$((NOW + 90 * DAY - DAY / 2))
+EOF
+chmod +x "$T/hook.sh"
+NEW_END() { enddate "$T/a/cert.pem"; }
+
+printf '%s\n' "set renew=\"$T/hook.sh\"" "$T/a/cert.pem name=site-a" "$T/c/cert.pem name=site-c" >"$T/one.conf"
+
+# --- --dry-run runs nothing
+run "$CERTPROBE" -C "$T/one.conf" --renew --dry-run
+expect_rc 2 "--dry-run: the report as it is (a is CRITICAL)"
+expect_err "certprobe: --dry-run: would run '$T/hook.sh' for 1 check (the first: $T/a/cert.pem, CRITICAL, 9 days)" "--dry-run says what would run, and for what"
+check "--dry-run runs nothing" test ! -e "$T/runs.log"
+
+# --- a hook that renews: the report shows the new certificate
+OLD_END=$(enddate "$T/a/cert.pem")
+SECRET_TOKEN=hunter2 run env SECRET_TOKEN=hunter2 "$CERTPROBE" -C "$T/one.conf" --renew
+expect_rc 0 "renewed: every check OK after the re-check"
+check "the hook ran once" test "$(wc -l <"$T/runs.log")" = 1
+expect_out "OK           89  $(NEW_END)  $T/a/cert.pem  CN = renewed.test" "the report shows the renewed certificate, read again"
+expect_no_out "$OLD_END" "and not the old one"
+env_of() { sed -n "s/^$1=//p" "$T/env.last"; }
+check "CERTPROBE_TARGET is the check's target" test "$(env_of CERTPROBE_TARGET)" = "$T/a/cert.pem"
+check "CERTPROBE_FILE is the file" test "$(env_of CERTPROBE_FILE)" = "$T/a/cert.pem"
+check "CERTPROBE_NAME is name=" test "$(env_of CERTPROBE_NAME)" = "site-a"
+check "CERTPROBE_SUBJECT" test "$(env_of CERTPROBE_SUBJECT)" = "CN = a.test"
+check "CERTPROBE_NOT_AFTER is the old notAfter in RFC 3339" \
+    test "$(env_of CERTPROBE_NOT_AFTER)" = "$(date -u -d "$OLD_END" +%Y-%m-%dT%H:%M:%SZ)"
+check "CERTPROBE_DAYS_LEFT" test "$(env_of CERTPROBE_DAYS_LEFT)" = 9
+check "CERTPROBE_STATE" test "$(env_of CERTPROBE_STATE)" = CRITICAL
+check "CERTPROBE_HOST, _PORT, _PROTOCOL are empty for a file" \
+    test "$(env_of CERTPROBE_HOST)$(env_of CERTPROBE_PORT)$(env_of CERTPROBE_PROTOCOL)" = ""
+check "a plain PATH, certprobe's own" test "$(env_of PATH)" = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+check "nothing of certprobe's environment is inherited" sh -c '! grep -q SECRET_TOKEN "$1"' _ "$T/env.last"
+run "$CERTPROBE" -C "$T/one.conf" --renew
+check "nothing due: the hook does not run" test "$(wc -l <"$T/runs.log")" = 1
+
+# --- three checks, one command: it runs once
+due a 10
+due b 12
+mkdir -p "$T/d" && mkcert -o "$T/d/cert.pem" -s /CN=d.test --not-after @$((NOW + 5 * DAY - DAY / 2))
+: >"$T/runs.log"
+printf '%s\n' "set renew=\"$T/hook.sh\"" "$T/a/cert.pem" "$T/b/cert.pem" "$T/d/cert.pem" >"$T/three.conf"
+run "$CERTPROBE" -C "$T/three.conf" --renew
+check "three due checks, one command: it runs once" test "$(wc -l <"$T/runs.log")" = 1
+check "with the most urgent check's values (d, 4 days)" test "$(env_of CERTPROBE_FILE)" = "$T/d/cert.pem"
+expect_out "OK           89  $(enddate "$T/d/cert.pem")  $T/d/cert.pem" "d, renewed, is OK"
+expect_out "CRITICAL      9" "a, not renewed by this hook, is still due after the re-check"
+
+# --- a hook that fails: its status and the end of its output
+due a 10
+printf '%s\n' "$T/a/cert.pem renew=\"echo working; echo no account key >&2; exit 3\"" >"$T/fail.conf"
+run "$CERTPROBE" -C "$T/fail.conf" --renew
+expect_rc 2 "a failed renewal: still CRITICAL by its dates"
+expect_out "renew 'echo working; echo no account key >&2; exit 3' exited 3: no account key" "says the status and the last line of its output"
+
+# --- a hook that hangs: ended at renew_timeout, its whole group
+printf '%s\n' "$T/a/cert.pem renew=\"sleep 60; echo never\" renew_timeout=1" >"$T/hang.conf"
+timed_run "$CERTPROBE" -C "$T/hang.conf" --renew
+expect_out "renew 'sleep 60; echo never' timed out after 1 s" "a hook that hangs is ended and said"
+check "within renew_timeout and the grace ($ms ms)" test "$ms" -lt 4000
+check "its sleep is gone too" sh -c '! pgrep -f "^sleep 60$" >/dev/null'
+# A hook that leaves a child behind holding its output: not waited for.
+printf '%s\n' "$T/a/cert.pem renew=\"sleep 5 & echo started\"" >"$T/bg.conf"
+timed_run "$CERTPROBE" -C "$T/bg.conf" --renew
+check "a background child of the hook does not hold the run ($ms ms)" test "$ms" -lt 2000
+
+# --- what does not trigger: an unreachable endpoint, a check that is fine
+set -- $("$top_builddir/tests/tools/freeport" 1)
+printf '%s\n' "tls://127.0.0.1:$1 renew=\"touch $T/unreachable-ran\"" \
+    "$T/c/cert.pem renew=\"touch $T/fine-ran\"" >"$T/none.conf"
+run "$CERTPROBE" -C "$T/none.conf" --renew -t 1
+check "an unreachable endpoint is not renewed" test ! -e "$T/unreachable-ran"
+check "a certificate that is fine is not renewed" test ! -e "$T/fine-ran"
+
+# --- a hostile subject reaches the hook as data, escaped
+mkdir -p "$T/e"
+mkcert -o "$T/e/cert.pem" -s "/CN=\$(touch pwned-by-renew) \`id\`; x"$'\e[31m' \
+    --not-after @$((NOW + 3 * DAY - DAY / 2))
+printf '%s\n' "$T/e/cert.pem renew=\"$T/hook.sh\"" >"$T/evil.conf"
+run "$CERTPROBE" -C "$T/evil.conf" --renew
+check "nothing from the subject ran" test ! -e pwned-by-renew
+check "the subject is in CERTPROBE_SUBJECT, escaped" \
+    test "$(env_of CERTPROBE_SUBJECT)" = 'CN = "$(touch pwned-by-renew) `id`; x\x1b[31m"'
+
+done_testing
