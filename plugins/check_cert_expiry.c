@@ -237,6 +237,7 @@ run(const struct cp_cli *cli, const struct cp_config *cfg, int64_t now)
 	/* -t is for the whole check: an address that waited for a slot
 	 * gets only what is left. */
 	params.deadline_ms = cp_clock_ms() + cfg->checks[0].s.timeout_ms;
+	params.only = NULL;
 	cp_report_init(&rep, now);
 	arm_timer(cfg->checks[0].s.timeout_ms);
 	if (cp_run(cfg, &params, &rep) == -1) {
