@@ -228,16 +228,15 @@ static int
 run(const struct cp_cli *cli, const struct cp_config *cfg, int64_t now)
 {
 	struct cp_output_opts o = { 0, cli->verbose };
-	struct cp_run_params params;
+	/* -t is for the whole check: an address that waited for a slot
+	 * gets only what is left. */
+	struct cp_run_params params = {
+		.now = now, .want = cp_format_wants(CP_FMT_NAGIOS),
+		.deadline_ms = cp_clock_ms() + cfg->checks[0].s.timeout_ms,
+	};
 	struct cp_report rep;
 	int rc = CP_EXIT_USAGE;
 
-	params.now = now;
-	params.want = cp_format_wants(CP_FMT_NAGIOS);
-	/* -t is for the whole check: an address that waited for a slot
-	 * gets only what is left. */
-	params.deadline_ms = cp_clock_ms() + cfg->checks[0].s.timeout_ms;
-	params.only = NULL;
 	cp_report_init(&rep, now);
 	arm_timer(cfg->checks[0].s.timeout_ms);
 	if (cp_run(cfg, &params, &rep) == -1) {

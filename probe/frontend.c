@@ -254,12 +254,14 @@ write_file(const char *path, enum cp_format format,
 {
 	struct cp_buf tmp;
 	FILE *f = NULL;
-	int fd = -1, rc = -1;
+	int fd = -1, made = 0, rc = -1, err;
 
 	cp_buf_init(&tmp, 1 << 16);
 	if (cp_buf_printf(&tmp, "%s.XXXXXX", path) == -1 ||
-	    (fd = mkstemp(tmp.data)) == -1 || fchmod(fd, 0644) == -1 ||
-	    (f = fdopen(fd, "w")) == NULL)
+	    (fd = mkstemp(tmp.data)) == -1)
+		goto out;
+	made = 1;
+	if (fchmod(fd, 0644) == -1 || (f = fdopen(fd, "w")) == NULL)
 		goto out;
 	fd = -1;
 	if (format_report(f, format, rep, cli) == -1 || fflush(f) == EOF ||
@@ -268,13 +270,15 @@ write_file(const char *path, enum cp_format format,
 	rc = fclose(f) == 0 && rename(tmp.data, path) == 0 ? 0 : -1;
 	f = NULL;
 out:
-	if (rc == -1 && tmp.data != NULL && tmp.data[tmp.len - 1] != 'X')
+	err = errno;            /* what the caller reports */
+	if (rc == -1 && made)
 		unlink(tmp.data);
 	if (f != NULL)
 		fclose(f);
 	if (fd != -1)
 		close(fd);
 	cp_buf_free(&tmp);
+	errno = err;
 	return rc;
 }
 
@@ -293,14 +297,13 @@ int
 cp_fe_run(const char *prog, const struct cp_cli *cli,
     const struct cp_config *cfg, enum cp_format format, int64_t now)
 {
-	struct cp_run_params params;
+	/* Designated: a field added later is zero here, never garbage. */
+	struct cp_run_params params = {
+		.now = now, .want = cp_format_wants(format),
+	};
 	struct cp_report rep;
 	int rc = CP_EXIT_USAGE;
 
-	params.now = now;
-	params.want = cp_format_wants(format);
-	params.deadline_ms = 0;
-	params.only = NULL;
 	cp_report_init(&rep, now);
 	if ((cli->ntargets == 0 && cp_report_config_errors(&rep, cfg) == -1) ||
 	    cp_run(cfg, &params, &rep) == -1 || (cli->renew &&

@@ -6,22 +6,13 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "hook.h"
 
 /* How long a group has between TERM and KILL. */
 #define GRACE_MS 2000
-
-static int64_t
-clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 child(const char *command, char *const env[], int out)
@@ -78,7 +69,7 @@ collect(pid_t pid, int fd, int64_t deadline, struct cp_hook_result *r,
 			continue;
 		}
 		done = waitpid(pid, status, WNOHANG) == pid;
-		if ((wait_ms = (int)(deadline - clock_ms())) <= 0)
+		if ((wait_ms = (int)(deadline - cp_clock_ms())) <= 0)
 			return done;
 		if (!done && poll(&p, 1, wait_ms < 100 ? wait_ms : 100) > 0 &&
 		    (n = read(fd, buf, sizeof(buf))) > 0)
@@ -91,10 +82,10 @@ collect(pid_t pid, int fd, int64_t deadline, struct cp_hook_result *r,
 static void
 end_group(pid_t pid, int *status)
 {
-	int64_t until = clock_ms() + GRACE_MS;
+	int64_t until = cp_clock_ms() + GRACE_MS;
 
 	kill(-pid, SIGTERM);
-	while (waitpid(pid, status, WNOHANG) == 0 && clock_ms() < until)
+	while (waitpid(pid, status, WNOHANG) == 0 && cp_clock_ms() < until)
 		usleep(20000);
 	kill(-pid, SIGKILL);
 	waitpid(pid, status, 0);
@@ -121,7 +112,7 @@ cp_hook_run(const char *command, char *const env[], int64_t timeout_ms,
 	fds[1] = -1;
 	setpgid(pid, pid);     /* as the child does: no race either way */
 	r->started = 1;
-	if (!collect(pid, fds[0], clock_ms() + timeout_ms, r, &status)) {
+	if (!collect(pid, fds[0], cp_clock_ms() + timeout_ms, r, &status)) {
 		r->timed_out = 1;
 		end_group(pid, &status);
 	}

@@ -80,7 +80,7 @@ variable(const char *name, const char *value)
 /* The command's whole environment: a plain one, and the values of the
  * result that asked first. */
 static char **
-environment(const struct cp_report *rep, const struct cp_result *r)
+environment(const struct cp_result *r)
 {
 	const struct cp_check *k = r->check;
 	const struct cp_cert *c = cp_dated_cert(r);
@@ -90,7 +90,6 @@ environment(const struct cp_report *rep, const struct cp_result *r)
 	char **env = calloc(17, sizeof(*env));
 	size_t i = 0;
 
-	(void)rep;
 	if (env == NULL)
 		return NULL;
 	cp_time_format_rfc3339(c->v.not_after, date);
@@ -130,7 +129,7 @@ static int
 run_plan(const struct cp_report *rep, struct plan *p)
 {
 	const struct cp_result *r = &rep->results[p->first];
-	char **env = environment(rep, r);
+	char **env = environment(r);
 	size_t i;
 
 	if (env == NULL)
