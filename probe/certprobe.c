@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "frontend.h"
+#include "mail.h"
 
 #define PROG "certprobe"
 #define USAGE PROG " [options] [TARGET...]"
@@ -26,13 +27,36 @@ help(void)
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n");
 }
 
-/* What this version refuses rather than pretending to do. */
-static const char *
-not_yet(const struct cp_cli *cli)
+/*
+ * With --mail the mail is the report: standard output stays quiet, for
+ * cron, unless --format or --output asks for a report as well. A mail
+ * that could not go makes the run UNKNOWN (SPEC section 6).
+ */
+static int
+run(const struct cp_cli *cli, const struct cp_config *cfg,
+    enum cp_format format, int64_t now)
 {
+	unsigned want = cp_format_wants(format);
+	struct cp_report rep;
+	int rc, mailed = 0;
+
 	if (cli->mail)
-		return "--mail is not available in this version";
-	return NULL;
+		want |= cp_format_wants(CP_FMT_DIGEST) |
+		    cp_format_wants(CP_FMT_TEXT);
+	cp_report_init(&rep, now);
+	if ((rc = cp_fe_collect(PROG, cli, cfg, want, &rep)) != 0)
+		goto out;
+	if (cli->mail)
+		mailed = cp_mail_report(PROG, cfg, &rep, cli->verbose);
+	if (!cli->mail || cli->have_format || cli->output != NULL)
+		rc = cp_fe_report(PROG, cli, format, &rep);
+	else
+		rc = (int)rep.state;
+	if (mailed == -1)
+		rc = CP_EXIT_USAGE;
+out:
+	cp_report_free(&rep);
+	return rc;
 }
 
 int
@@ -41,7 +65,6 @@ main(int argc, char **argv)
 	struct cp_config cfg;
 	struct cp_cli cli;
 	enum cp_format format;
-	const char *refused;
 	char err[512];
 	int64_t now;
 	int rc;
@@ -54,16 +77,12 @@ main(int argc, char **argv)
 	if ((rc = cp_fe_start(PROG, &cli, help, &now)) != -1)
 		goto out;
 	format = cli.have_format ? cli.format : CP_FMT_TEXT;
-	if ((refused = not_yet(&cli)) != NULL) {
-		rc = cp_fe_usage_error(PROG, USAGE, refused);
-		goto out;
-	}
 	if ((rc = cp_fe_load(PROG, &cli, 1, &cfg)) != 0)
 		goto out;
 	if (cli.check_config)
 		rc = cp_fe_check_config(PROG, &cfg);
 	else
-		rc = cp_fe_run(PROG, &cli, &cfg, format, now);
+		rc = run(&cli, &cfg, format, now);
 out:
 	cp_config_free(&cfg);
 	cp_cli_free(&cli);

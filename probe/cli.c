@@ -87,7 +87,7 @@ static const struct cli_option {
 	{ "quiet", 'q', CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(quiet), NONE,
 	  "text: print only what is not OK" },
 	{ "mail", OPT_MAIL, CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(mail), NONE,
-	  "mail the digest (not in this version)" },
+	  "mail the digest to the configuration's mail_to" },
 	{ "renew", OPT_RENEW, CP_CLI_RUNNER, NULL, NULL, NULL, FIELD(renew), NONE,
 	  "run the renew= command of each check due by its dates, then "
 	  "check it again" },

@@ -294,31 +294,45 @@ write_report(enum cp_format format, const struct cp_report *rep,
 }
 
 int
-cp_fe_run(const char *prog, const struct cp_cli *cli,
-    const struct cp_config *cfg, enum cp_format format, int64_t now)
+cp_fe_collect(const char *prog, const struct cp_cli *cli,
+    const struct cp_config *cfg, unsigned want, struct cp_report *rep)
 {
 	/* Designated: a field added later is zero here, never garbage. */
-	struct cp_run_params params = {
-		.now = now, .want = cp_format_wants(format),
-	};
-	struct cp_report rep;
-	int rc = CP_EXIT_USAGE;
+	struct cp_run_params params = { .now = rep->now, .want = want };
 
-	cp_report_init(&rep, now);
-	if ((cli->ntargets == 0 && cp_report_config_errors(&rep, cfg) == -1) ||
-	    cp_run(cfg, &params, &rep) == -1 || (cli->renew &&
-	    cp_renew(cfg, &params, &rep, cli->dry_run, stderr) == -1)) {
+	if ((cli->ntargets == 0 && cp_report_config_errors(rep, cfg) == -1) ||
+	    cp_run(cfg, &params, rep) == -1 || (cli->renew &&
+	    cp_renew(cfg, &params, rep, cli->dry_run, stderr) == -1)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out;
+		return CP_EXIT_USAGE;
 	}
-	if (write_report(format, &rep, cli) == -1) {
+	return 0;
+}
+
+int
+cp_fe_report(const char *prog, const struct cp_cli *cli,
+    enum cp_format format, const struct cp_report *rep)
+{
+	if (write_report(format, rep, cli) == -1) {
 		fprintf(stderr, "%s: cannot write the report%s%s: %s\n", prog,
 		    cli->output ? " to " : "", cli->output ? cli->output : "",
 		    strerror(errno));
-		goto out;
+		return CP_EXIT_USAGE;
 	}
-	rc = (int)rep.state;
-out:
+	return (int)rep->state;
+}
+
+int
+cp_fe_run(const char *prog, const struct cp_cli *cli,
+    const struct cp_config *cfg, enum cp_format format, int64_t now)
+{
+	struct cp_report rep;
+	int rc;
+
+	cp_report_init(&rep, now);
+	if ((rc = cp_fe_collect(prog, cli, cfg, cp_format_wants(format),
+	    &rep)) == 0)
+		rc = cp_fe_report(prog, cli, format, &rep);
 	cp_report_free(&rep);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "output.h"
+#include "result.h"
 
 /* Exit status for usage and setup errors (UNKNOWN, as Nagios expects). */
 #define CP_EXIT_USAGE 3
@@ -42,8 +43,18 @@ int cp_fe_load(const char *prog, const struct cp_cli *, int builtin,
  * status: 0 when the configuration is valid, 3 otherwise. */
 int cp_fe_check_config(const char *prog, const struct cp_config *);
 
-/* Runs the checks, writes the report in `format` to stdout and returns
- * the exit status. */
+/* Runs the checks (and --renew) into `rep`, made with its evaluation
+ * time, asking for the certificate fields `want`. 0, or the exit status
+ * after printing why. */
+int cp_fe_collect(const char *prog, const struct cp_cli *,
+    const struct cp_config *, unsigned want, struct cp_report *rep);
+
+/* Writes the report in `format` to stdout or --output; returns the exit
+ * status. */
+int cp_fe_report(const char *prog, const struct cp_cli *, enum cp_format,
+    const struct cp_report *);
+
+/* Both in turn: the whole run of a program that only reports. */
 int cp_fe_run(const char *prog, const struct cp_cli *,
     const struct cp_config *, enum cp_format format, int64_t now);
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,8 +15,16 @@
 /* How long a group has between TERM and KILL. */
 #define GRACE_MS 2000
 
+/* What the child runs: a shell command, or a function of ours. */
+struct job {
+	const char *command;
+	char *const *env;
+	int (*fn)(void *);
+	void *arg;
+};
+
 static void
-child(const char *command, char *const env[], int out)
+child(const struct job *job, int out)
 {
 	int null = open("/dev/null", O_RDONLY);
 
@@ -23,8 +32,16 @@ child(const char *command, char *const env[], int out)
 	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 ||
 	    dup2(out, 2) == -1)
 		_exit(127);
+	if (job->fn != NULL) {
+		/* _exit: the parent's buffers and atexit work are its own. */
+		int rc = job->fn(job->arg);
+
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
 	closefrom(3);
-	execle("/bin/sh", "sh", "-c", command, (char *)NULL, env);
+	execle("/bin/sh", "sh", "-c", job->command, (char *)NULL, job->env);
 	_exit(127);
 }
 
@@ -91,9 +108,8 @@ end_group(pid_t pid, int *status)
 	waitpid(pid, status, 0);
 }
 
-void
-cp_hook_run(const char *command, char *const env[], int64_t timeout_ms,
-    struct cp_hook_result *r)
+static void
+run(const struct job *job, int64_t timeout_ms, struct cp_hook_result *r)
 {
 	int fds[2] = { -1, -1 }, status = 0;
 	pid_t pid;
@@ -107,7 +123,7 @@ cp_hook_run(const char *command, char *const env[], int64_t timeout_ms,
 		goto out;
 	}
 	if (pid == 0)
-		child(command, env, fds[1]);
+		child(job, fds[1]);
 	close(fds[1]);
 	fds[1] = -1;
 	setpgid(pid, pid);     /* as the child does: no race either way */
@@ -123,4 +139,22 @@ out:
 		close(fds[0]);
 	if (fds[1] != -1)
 		close(fds[1]);
+}
+
+void
+cp_hook_run(const char *command, char *const env[], int64_t timeout_ms,
+    struct cp_hook_result *r)
+{
+	struct job job = { .command = command, .env = env };
+
+	run(&job, timeout_ms, r);
+}
+
+void
+cp_hook_call(int (*fn)(void *), void *arg, int64_t timeout_ms,
+    struct cp_hook_result *r)
+{
+	struct job job = { .fn = fn, .arg = arg };
+
+	run(&job, timeout_ms, r);
 }

@@ -108,9 +108,8 @@ cp_option_applies(const struct cp_option *o)
 	return o->applies;
 }
 
-/* Host names as DNS allows them: labels of letters, digits, '-', '_'. */
-static int
-valid_host(const char *s)
+int
+cp_valid_host(const char *s)
 {
 	size_t i, n = strlen(s), label = 0;
 
@@ -192,7 +191,7 @@ valid_relay(const char *s)
 			return 0;
 		snprintf(host, sizeof(host), "%.*s",
 		    (int)(port ? (size_t)(port - s) : strlen(s)), s);
-		if (!valid_host(host))
+		if (!cp_valid_host(host))
 			return 0;
 		port = port ? port + 1 : NULL;
 	}
@@ -296,7 +295,7 @@ check_text(const struct cp_option *o, const char *v, char *err, size_t errlen)
 
 	if (*v == '\0')
 		what = "must not be empty";
-	else if (o->type == OT_HOST && !valid_host(v))
+	else if (o->type == OT_HOST && !cp_valid_host(v))
 		what = "is not a host name";
 	else if (o->type == OT_ADDR && inet_pton(AF_INET, v, a) != 1 &&
 	    inet_pton(AF_INET6, v, a) != 1)

@@ -64,6 +64,10 @@ struct cp_globals {
 
 struct cp_option;
 
+/* Whether `s` is a host name as DNS allows it: labels of letters,
+ * digits, '-' and '_'. */
+int cp_valid_host(const char *s);
+
 /* The option called `name`, or NULL. */
 const struct cp_option *cp_option_find(const char *name);
 /* A close option name for a typo, or NULL. */

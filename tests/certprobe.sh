@@ -41,7 +41,7 @@ check "--format digest" test "$out" = "Following certificate expiration dates:
 $T/m-mid.pem: $(enddate "$T/m-mid.pem") (20 days)"
 
 # Usage errors exit 3 with a reason and the usage line.
-for bad in "--format xml" "--format JSON" "--mail" "--dry-run" "-w" "-w abc" \
+for bad in "--format xml" "--format JSON" "--dry-run" "-w" "-w abc" \
     "--now tomorrow" "--jobs 0" "--timeout 0" "--bogus" "-Z"; do
     run "$CERTPROBE" $bad "$T/a-late.pem"
     if [ "$rc" = 3 ] && case "$err" in *"Usage: certprobe"*) true ;; *) false ;; esac; then

@@ -231,9 +231,12 @@ _nginx_run() {
 #                SMTPS, checked by a dovecot auth socket (the one
 #                dovecot_start makes: DIR_OF_DOVECOT/run/auth-postfix,
 #                users of DIR_OF_DOVECOT/users)
+#   authonly     with sasl=: submission takes mail only after STARTTLS
+#                and AUTH (as a relay that mails the world would)
+#   nochunking   SMTP does not offer CHUNKING: clients send with DATA
 postfix_start() {
-    local dir chain key smtp sub smtps opt tls=may sasl='' level
-    local -a endpoints saslopts=()
+    local dir chain key smtp sub smtps opt tls=may sasl='' level authonly=''
+    local -a endpoints saslopts=() subopts=() smtpopts=()
     dir=$(_daemons_dir "${1:?postfix_start DIR CHAIN KEY SMTP SUBMISSION SMTPS}") || return 1
     chain=$(_daemons_abs "${2:?}") key=$(_daemons_abs "${3:?}")
     smtp=${4:?} sub=${5:?} smtps=${6:?}
@@ -242,12 +245,20 @@ postfix_start() {
         case $opt in
             notls) tls=none ;;
             sasl=*) sasl=${opt#sasl=} ;;
+            authonly) authonly=1 ;;
+            nochunking) smtpopts=(-o smtpd_discard_ehlo_keywords=chunking) ;;
             *) echo "postfix_start: unknown option '$opt'" >&2; return 1 ;;
         esac
     done
     if [ -n "$sasl" ]; then
         saslopts=(-o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=dovecot
             -o "smtpd_sasl_path=$sasl" -o smtpd_tls_auth_only=yes)
+    fi
+    subopts=("${saslopts[@]}")
+    if [ -n "$authonly" ]; then
+        subopts+=(-o smtpd_tls_security_level=encrypt
+            -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+            -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject)
     fi
 
     _postfix_queue "$dir" || return 1
@@ -293,8 +304,8 @@ EOF
         cat <<EOF
 # Written by tests/daemons.sh: every service unchrooted (the queue is not
 # set up as a chroot), three listeners on loopback.
-127.0.0.1:$smtp inet n - n - - smtpd
-127.0.0.1:$sub inet n - n - - smtpd -o syslog_name=postfix/submission ${saslopts[*]}
+127.0.0.1:$smtp inet n - n - - smtpd ${smtpopts[*]}
+127.0.0.1:$sub inet n - n - - smtpd -o syslog_name=postfix/submission ${subopts[*]}
 127.0.0.1:$smtps inet n - n - - smtpd -o syslog_name=postfix/smtps -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt ${saslopts[*]}
 EOF
         # The rest is Debian's master.cf without chroot.
