@@ -117,6 +117,9 @@ run(const struct job *job, int64_t timeout_ms, struct cp_hook_result *r)
 	memset(r, 0, sizeof(*r));
 	/* Only our end does not block: a hook that writes much must wait
 	 * for us, not fail. */
+	/* What stdio holds would otherwise be written twice, once by the
+	 * child, into the pipe. */
+	fflush(NULL);
 	if (pipe2(fds, O_CLOEXEC) == -1 ||
 	    fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1 || (pid = fork()) == -1) {
 		r->err = errno;

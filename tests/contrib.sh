@@ -43,7 +43,8 @@ expect_out "renew 'echo renewed >>$T/renew.log; exit 1' exited 1" "cron.daily: w
 check "cron.daily: the renew= command ran" test "$(cat "$T/renew.log")" = renewed
 
 # --- the systemd units' command lines
-cmdline() { sed -n 's/^ExecStart=\/usr\/bin\/certprobe //p' "$1"; }
+# The command line as systemd runs it, $CERTPROBE_OPTS empty (its default).
+cmdline() { sed -n 's/^ExecStart=\/usr\/bin\/certprobe //p' "$1" | sed 's/ \$CERTPROBE_OPTS//'; }
 run env CERTPROBE_CONFIG="$T/quiet.conf" "$CERTPROBE" $(cmdline "$C/systemd/certprobe.service")
 expect_rc 0 "certprobe.service: its command line runs"
 out_file=$(cmdline "$C/systemd/certprobe-metrics.service" | sed 's/.*--output //')

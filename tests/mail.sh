@@ -226,6 +226,22 @@ check "--format json: the report on standard output too" sh -c 'printf "%s" "$1"
 if wait_mail $((before + 2)); then ok "each recipient gets the mail"; else not_ok "each recipient gets the mail"; fi
 check "To: names both" test "$(header To)" = "a@example.test, b@example.test"
 
+# --- contrib: the nightly cron job and systemd unit, told to mail
+conf "$T/nightly.conf" "mail_to=ops@example.test smtp_relay=localhost:$SMTP"
+before=$(mails)
+run env CERTPROBE="$CERTPROBE" CERTPROBE_CONFIG="$T/nightly.conf" CERTPROBE_OPTS=--mail \
+    "$top_srcdir/contrib/cron/certprobe.daily"
+expect_rc 2 "cron.daily with CERTPROBE_OPTS=--mail: the worst state"
+check "cron.daily with --mail: silent, so cron sends nothing more" test -z "$out$err"
+if wait_mail $((before + 1)); then ok "cron.daily with --mail: the digest is mailed"; else not_ok "cron.daily with --mail: the digest is mailed"; fi
+check "cron.daily with --mail: the body is the digest" test "$(body)" = "$DIGEST"
+unit=$(sed -n 's/^ExecStart=\/usr\/bin\/certprobe //p' "$top_srcdir/contrib/systemd/certprobe.service")
+# sh splits $CERTPROBE_OPTS into words as systemd does.
+run env CERTPROBE_CONFIG="$T/nightly.conf" CERTPROBE_OPTS=--mail sh -c "exec \"\$0\" $unit" "$CERTPROBE"
+expect_rc 2 "certprobe.service with CERTPROBE_OPTS=--mail: the worst state"
+check "certprobe.service with --mail: the digest in the journal as well" test "$out" = "$DIGEST"
+if wait_mail $((before + 2)); then ok "certprobe.service with --mail: mailed"; else not_ok "certprobe.service with --mail: mailed"; fi
+
 # --- names that would break a header, a shell, a terminal or SMTP
 EVIL=$T/evil
 mkdir -p "$EVIL"
