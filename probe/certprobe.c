@@ -30,7 +30,8 @@ help(void)
 /*
  * With --mail the mail is the report: standard output stays quiet, for
  * cron, unless --format or --output asks for a report as well. A mail
- * that could not go makes the run UNKNOWN (SPEC section 6).
+ * that could not go makes the run UNKNOWN (SPEC section 6), and its
+ * digest goes to standard output unless a report is printed there.
  */
 static int
 run(const struct cp_cli *cli, const struct cp_config *cfg,
@@ -38,7 +39,7 @@ run(const struct cp_cli *cli, const struct cp_config *cfg,
 {
 	unsigned want = cp_format_wants(format);
 	struct cp_report rep;
-	int rc, mailed = 0;
+	int rc, report, mailed = 0;
 
 	if (cli->mail)
 		want |= cp_format_wants(CP_FMT_DIGEST) |
@@ -46,9 +47,11 @@ run(const struct cp_cli *cli, const struct cp_config *cfg,
 	cp_report_init(&rep, now);
 	if ((rc = cp_fe_collect(PROG, cli, cfg, want, &rep)) != 0)
 		goto out;
+	report = !cli->mail || cli->have_format || cli->output != NULL;
 	if (cli->mail)
-		mailed = cp_mail_report(PROG, cfg, &rep, cli->verbose);
-	if (!cli->mail || cli->have_format || cli->output != NULL)
+		mailed = cp_mail_report(PROG, cfg, &rep, cli->verbose,
+		    !report || cli->output != NULL);
+	if (report)
 		rc = cp_fe_report(PROG, cli, format, &rep);
 	else
 		rc = (int)rep.state;

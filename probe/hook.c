@@ -33,7 +33,7 @@ child(const struct job *job, int out)
 	    dup2(out, 2) == -1)
 		_exit(127);
 	if (job->fn != NULL) {
-		/* _exit: the parent's buffers and atexit work are its own. */
+		/* _exit: the parent's atexit work is not the child's. */
 		int rc = job->fn(job->arg);
 
 		fflush(stdout);

@@ -1,6 +1,7 @@
 /* --mail: the digest's way to a relay (see mail.h). */
 #define _GNU_SOURCE     /* open_memstream, explicit_bzero */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +28,25 @@ struct send_job {
 	const char *message;
 };
 
-/* In the child: the relay's dialog; says how it went on its output. */
+/*
+ * In the child: the relay's dialog. It says how it went on its output,
+ * which the parent keeps the last CP_HOOK_TAIL bytes of: the reason; or
+ * how it went, then a line with a warning, if any.
+ */
 static int
 send_child(void *arg)
 {
 	const struct send_job *job = arg;
-	char info[256], err[CP_ERROR_MAX + 256];
+	char info[128], err[CP_HOOK_TAIL - 128];
 
+	/* A relay that closes while we write must not end us unheard. */
+	signal(SIGPIPE, SIG_IGN);
 	if (cp_smtp_send(&job->relay, job->message, info, sizeof(info), err,
 	    sizeof(err)) == -1) {
 		fputs(err, stderr);
 		return 1;
 	}
-	fputs(info, stdout);
+	printf("%s\n%s", info, err);
 	return 0;
 }
 
@@ -66,7 +73,7 @@ read_password(const char *path, char *err, size_t errlen)
 	struct cp_buf b;
 	size_t n;
 
-	cp_buf_init(&b, PASSWORD_MAX);
+	cp_buf_init(&b, PASSWORD_MAX + 1);
 	if (cp_read_file(path, &b, PASSWORD_MAX, &le) == -1)
 		snprintf(err, errlen, "smtp_password_file %s: %s",
 		    shown ? shown : "?", le.msg);
@@ -101,7 +108,8 @@ check_settings(const struct cp_globals *g, char *err, size_t errlen)
 }
 
 /* Runs the dialog in a child bounded as a whole: libesmtp bounds each
- * reply, not the sum, nor connecting. */
+ * reply, not the sum, nor connecting. 0 with how in `info` and a warning
+ * or nothing in `err`; -1 with the reason in `err`. */
 static int
 deliver(const struct send_job *job, char *info, size_t infolen, char *err,
     size_t errlen)
@@ -126,7 +134,12 @@ deliver(const struct send_job *job, char *info, size_t infolen, char *err,
 	else if (res.code != 0)
 		snprintf(err, errlen, "%s", n > 0 ? res.tail : "failed");
 	else {
+		char *nl = strchr(res.tail, '\n');
+
+		if (nl != NULL)
+			*nl = '\0';
 		snprintf(info, infolen, "%s", res.tail);
+		snprintf(err, errlen, "%s", nl ? nl + 1 : "");
 		return 0;
 	}
 	return -1;
@@ -150,9 +163,8 @@ send_report(const struct cp_config *cfg, const struct cp_report *rep,
 	cp_buf_init(&from, 512);
 	cp_mail_hostname(host, sizeof(host));
 	snprintf(err, errlen, "out of memory");
-	if (check_settings(g, err, errlen) == -1 || (g->smtp_user != NULL &&
-	    (password = read_password(g->smtp_password_file, err,
-	    errlen)) == NULL))
+	if (g->smtp_user != NULL && (password = read_password(
+	    g->smtp_password_file, err, errlen)) == NULL)
 		goto out;
 	if (cp_buf_printf(&from, "certprobe@%s", host) == -1 ||
 	    cp_mail_subject(&subject, host, rep) == -1)
@@ -180,13 +192,17 @@ out:
 
 int
 cp_mail_report(const char *prog, const struct cp_config *cfg,
-    const struct cp_report *rep, int verbose)
+    const struct cp_report *rep, int verbose, int fallback)
 {
-	char info[CP_HOOK_TAIL + 1] = "", err[CP_HOOK_TAIL + 64];
+	char info[CP_HOOK_TAIL + 1] = "", err[CP_HOOK_TAIL + 64] = "";
 	int news = cp_digest_has_news(rep), rc = -1;
 	char *body = NULL;
 	size_t len = 0;
 
+	/* Settings first, even on a quiet night: a mail_to left out shows
+	 * the day it is left out, not the day something is due. */
+	if (check_settings(&cfg->g, err, sizeof(err)) == -1)
+		goto out;
 	if (!news && !cfg->g.mail_always)
 		return 0;
 	snprintf(err, sizeof(err), "out of memory");
@@ -198,11 +214,14 @@ cp_mail_report(const char *prog, const struct cp_config *cfg,
 		fprintf(stderr, "%s: mailed the %s to %s through %s (%s)\n",
 		    prog, news ? "digest" : "report", cfg->g.mail_to,
 		    cfg->g.smtp_relay ? cfg->g.smtp_relay : DEFAULT_RELAY, info);
+	if (err[0] != '\0')
+		fprintf(stderr, "%s: warning: %s\n", prog, err);
 	rc = 0;
 out:
 	if (rc == -1) {
 		fprintf(stderr, "%s: mail not sent: %s\n", prog, err);
-		if (body != NULL)
+		if (fallback && (body != NULL ||
+		    render_body(rep, news, &body, &len) == 0))
 			fwrite(body, 1, len, stdout);
 		fflush(stdout);
 	}

@@ -10,9 +10,13 @@
 struct cp_config;
 struct cp_report;
 
-/* 0 when mailed, or when there was nothing to say; -1 when not mailed
- * (said, and the digest printed). `verbose` says where it went. */
+/*
+ * 0 when mailed, or when there was nothing to say; -1 when not mailed
+ * (said on stderr, and with `fallback` the digest printed: the caller
+ * passes 0 when standard output carries a report anyway). `verbose`
+ * says where it went.
+ */
 int cp_mail_report(const char *prog, const struct cp_config *,
-    const struct cp_report *, int verbose);
+    const struct cp_report *, int verbose, int fallback);
 
 #endif

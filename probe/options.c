@@ -130,13 +130,16 @@ cp_valid_host(const char *s)
 	return 1;
 }
 
-/* local@domain, printable ASCII, nothing that could split a header. */
+/* local@domain, printable ASCII, nothing that could split a header, and
+ * no longer than SMTP carries (RFC 5321 4.5.3.1.3). */
 static int
 valid_mailbox(const char *s, size_t n)
 {
 	const char *at = NULL;
 	size_t i;
 
+	if (n > 254)
+		return 0;
 	for (i = 0; i < n; i++) {
 		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("\"(),:;<>[\\]", s[i]))
 			return 0;
@@ -169,35 +172,20 @@ valid_mailboxes(const char *s)
 static int
 valid_relay(const char *s)
 {
-	char host[300];
-	const char *port = NULL, *close;
-	struct in6_addr a6;
+	const char *port = strchr(s, ':');
+	size_t n = port ? (size_t)(port - s) : strlen(s);
+	char host[300], *end;
 	unsigned long v;
-	char *end;
 
-	if (s[0] == '[') {
-		if ((close = strchr(s, ']')) == NULL ||
-		    (size_t)(close - s - 1) >= sizeof(host))
-			return 0;
-		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
-		if (inet_pton(AF_INET6, host, &a6) != 1)
-			return 0;
-		if (close[1] != '\0' && close[1] != ':')
-			return 0;
-		port = close[1] == ':' ? close + 2 : NULL;
-	} else {
-		port = strchr(s, ':');
-		if ((port ? (size_t)(port - s) : strlen(s)) >= sizeof(host))
-			return 0;
-		snprintf(host, sizeof(host), "%.*s",
-		    (int)(port ? (size_t)(port - s) : strlen(s)), s);
-		if (!cp_valid_host(host))
-			return 0;
-		port = port ? port + 1 : NULL;
-	}
+	/* No [IPv6]: libesmtp splits host and port at the first ':'. */
+	if (n >= sizeof(host))
+		return 0;
+	snprintf(host, sizeof(host), "%.*s", (int)n, s);
+	if (!cp_valid_host(host))
+		return 0;
 	if (port == NULL)
 		return 1;
-	if (!isdigit((unsigned char)*port))
+	if (!isdigit((unsigned char)*++port))
 		return 0;
 	errno = 0;
 	v = strtoul(port, &end, 10);
@@ -305,7 +293,8 @@ check_text(const struct cp_option *o, const char *v, char *err, size_t errlen)
 	else if (o->type == OT_MAILBOX && !valid_mailbox(v, strlen(v)))
 		what = "is not a mail address (user@example.com)";
 	else if (o->type == OT_RELAY && !valid_relay(v))
-		what = "is not host[:port]";
+		what = "is not host[:port] (a name or an IPv4 address: "
+		    "libesmtp takes no IPv6 literal)";
 	if (what == NULL)
 		return 0;
 	snprintf(err, errlen, "%s: '%s' %s", o->name, v, what);

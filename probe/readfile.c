@@ -46,6 +46,18 @@ cp_errno_text(int e)
  * (from fstat) lets an unchanged file be read in one call: asking for one
  * byte more than it holds, a short read that ends at `size` is its end.
  */
+/* The ceiling in the unit it was chosen in: 16 MiB, or 1024 bytes. */
+static void
+too_large(struct cp_load_error *err, size_t max)
+{
+	if (max >= (1u << 20) && max % (1u << 20) == 0)
+		cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, refused",
+		    max >> 20);
+	else
+		cp_load_fail(err, CP_FAIL_FILE, "larger than %zu bytes, refused",
+		    max);
+}
+
 static int
 read_all(int fd, size_t size, struct cp_buf *into, size_t max,
     struct cp_load_error *err)
@@ -71,8 +83,7 @@ read_all(int fd, size_t size, struct cp_buf *into, size_t max,
 		into->len += (size_t)n;
 		into->data[into->len] = '\0';
 		if (into->len > max) {
-			cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, "
-			    "refused", max >> 20);
+			too_large(err, max);
 			return -1;
 		}
 		if (n == 0 || ((size_t)n < room && into->len == size))
@@ -90,8 +101,7 @@ cp_read_fd(int fd, const struct stat *st, struct cp_buf *into, size_t max,
 	else if (!S_ISREG(st->st_mode))
 		cp_load_fail(err, CP_FAIL_FILE, "not a regular file");
 	else if ((uintmax_t)st->st_size > max)
-		cp_load_fail(err, CP_FAIL_FILE, "larger than %zu MiB, refused",
-		    max >> 20);
+		too_large(err, max);
 	else
 		return read_all(fd, (size_t)st->st_size, into, max, err);
 	return -1;

@@ -61,6 +61,13 @@ on_line(const char *buf, int len, int writing, void *arg)
 		set_text(d->said, sizeof(d->said), buf, (size_t)len);
 }
 
+/* A password goes only to a relay whose certificate says who it is. */
+static int
+must_verify(const struct cp_relay *r)
+{
+	return r->starttls == CP_STARTTLS_REQUIRED || r->user != NULL;
+}
+
 static int
 name_matches(SSL *ssl, const char *host)
 {
@@ -77,7 +84,7 @@ static void
 on_event(smtp_session_t s, int event, void *arg, ...)
 {
 	struct dialog *d = arg;
-	int verified = d->r->starttls == CP_STARTTLS_REQUIRED;
+	int verified = must_verify(d->r);
 	va_list ap;
 	long result;
 	int *ok;
@@ -149,7 +156,7 @@ interact(auth_client_request_t req, char **result, int fields, void *arg)
  * The context STARTTLS uses. TLS 1.2 at most: libesmtp 1.1 reads before
  * it sends the EHLO that follows STARTTLS, and a TLS 1.3 server's session
  * ticket, arriving then, made it wait out a whole timeout for a reply to
- * a command still in its buffer. Required: the system's store (as OpenSSL
+ * a command still in its buffer. Verified: the system's store (as OpenSSL
  * finds it, SSL_CERT_FILE and SSL_CERT_DIR too) and the relay's name or
  * address, checked by OpenSSL; libesmtp then refuses what did not verify.
  */
@@ -159,37 +166,34 @@ relay_ctx(const struct cp_relay *r, const char *host)
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	X509_VERIFY_PARAM *p;
 
-	if (ctx == NULL)
-		return NULL;
+	if (ctx == NULL ||
+	    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1)
+		goto fail;
+	if (!must_verify(r))
+		return ctx;
 	p = SSL_CTX_get0_param(ctx);
-	if (SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    (r->starttls == CP_STARTTLS_REQUIRED &&
-	    (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_set_default_verify_paths(ctx) != 1 ||
-	    (X509_VERIFY_PARAM_set1_ip_asc(p, host) != 1 &&
-	    X509_VERIFY_PARAM_set1_host(p, host, 0) != 1)))) {
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	return ctx;
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set_default_verify_paths(ctx) != 1)
+		goto fail;
+	if (X509_VERIFY_PARAM_set1_ip_asc(p, host) == 1 ||
+	    X509_VERIFY_PARAM_set1_host(p, host, 0) == 1)
+		return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
 }
 
-/* host and "host:port" for libesmtp, which splits at the first ':'. */
-static int
+/* host and "host:port" for libesmtp (the relay was validated: no IPv6
+ * literal, which libesmtp would split at its first ':'). */
+static void
 split_relay(const char *relay, char *host, size_t hostlen, char *hostport,
-    size_t hplen, char *err, size_t errlen)
+    size_t hplen)
 {
 	const char *colon = strchr(relay, ':');
 	size_t n = colon ? (size_t)(colon - relay) : strlen(relay);
 
-	if (relay[0] == '[') {
-		snprintf(err, errlen, "smtp_relay=%s: libesmtp cannot reach "
-		    "an IPv6 address literal; give the relay's name", relay);
-		return -1;
-	}
 	snprintf(host, hostlen, "%.*s", (int)n, relay);
 	snprintf(hostport, hplen, "%s:%s", host, colon ? colon + 1 : "25");
-	return 0;
 }
 
 static int
@@ -248,11 +252,11 @@ add_recipients(smtp_message_t m, const char *to)
 	}
 }
 
-/* A status the relay gave, and that is not a yes. */
+/* A status that says no (a 3xx where the dialog ended is no answer). */
 static int
 refused(const smtp_status_t *st)
 {
-	return st != NULL && st->code != 0 && st->code / 100 != 2;
+	return st != NULL && (st->code / 100 == 4 || st->code / 100 == 5);
 }
 
 /* The first recipient the relay did not take, for the message. */
@@ -341,6 +345,22 @@ outcome(smtp_message_t m, const struct dialog *d, const char *hostport,
 	return -1;
 }
 
+/* How the mail went; in `warn`, a login that did not happen. */
+static void
+describe(const struct cp_relay *r, const struct dialog *d, char *info,
+    size_t infolen, char *warn, size_t warnlen)
+{
+	snprintf(info, infolen, "%s%s%s%s", d->tls[0] ? "STARTTLS, " :
+	    "no TLS", d->tls, d->authed ? ", AUTH" : "",
+	    must_verify(r) && d->tls[0] ? ", certificate verified" : "");
+	warn[0] = '\0';
+	if (r->user != NULL && !d->authed)
+		snprintf(warn, warnlen, "the relay took the mail without a "
+		    "login (smtp_user is set)%s%s%s", d->said[0] ? "; it had "
+		    "said: " : "", d->said, d->said[0] ? "" : "; it offers "
+		    "no AUTH");
+}
+
 int
 cp_smtp_send(const struct cp_relay *r, const char *message, char *info,
     size_t infolen, char *err, size_t errlen)
@@ -354,9 +374,7 @@ cp_smtp_send(const struct cp_relay *r, const char *message, char *info,
 	int rc = -1;
 
 	snprintf(err, errlen, "out of memory");
-	if (split_relay(r->relay, host, sizeof(host), hostport,
-	    sizeof(hostport), err, errlen) == -1)
-		return -1;
+	split_relay(r->relay, host, sizeof(host), hostport, sizeof(hostport));
 	auth_client_init();
 	if ((s = smtp_create_session()) == NULL ||
 	    (m = smtp_add_message(s)) == NULL ||
@@ -372,10 +390,7 @@ cp_smtp_send(const struct cp_relay *r, const char *message, char *info,
 		goto out;
 	}
 	if ((rc = outcome(m, &d, hostport, err, errlen)) == 0)
-		snprintf(info, infolen, "%s%s%s%s", d.tls[0] ? "STARTTLS, " :
-		    "no TLS", d.tls, d.authed ? ", AUTH" : "",
-		    r->starttls == CP_STARTTLS_REQUIRED && d.tls[0] ?
-		    ", certificate verified" : "");
+		describe(r, &d, info, infolen, err, errlen);
 out:
 	if (rc == -1 && d.said[0] != '\0' && strstr(err, d.said) == NULL) {
 		size_t n = strlen(err);

@@ -2,7 +2,7 @@
  * Handing one message to a mail relay through libesmtp: STARTTLS
  * required (the relay's certificate verified against the system's store
  * and its name), opportunistic (encrypted when offered, not verified) or
- * off; AUTH after STARTTLS only, never in clear.
+ * off; AUTH only after STARTTLS, to a relay whose certificate verified.
  */
 #ifndef CP_SMTP_SEND_H
 #define CP_SMTP_SEND_H
@@ -23,8 +23,10 @@ struct cp_relay {
 
 /*
  * Sends `message` (CRLF lines). 0 when the relay took it for every
- * recipient, with how in `info` ("STARTTLS, TLSv1.3, AUTH"); else -1 with
- * the reason in `err`, what the relay said escaped.
+ * recipient, with how in `info` ("STARTTLS, TLSv1.2, AUTH") and in `err`
+ * a warning or nothing (a login that smtp_user asked for and that did
+ * not happen); else -1 with the reason in `err`. What the relay said is
+ * escaped.
  */
 int cp_smtp_send(const struct cp_relay *, const char *message, char *info,
     size_t infolen, char *err, size_t errlen);

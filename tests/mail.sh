@@ -187,6 +187,42 @@ unsent "smtp_password_file missing" "smtp_password_file $T/absent: "
 conf "$T/noto.conf" "smtp_relay=localhost:$SMTP"
 run "$CERTPROBE" -C "$T/noto.conf" --mail
 unsent "no mail_to" "no mail_to: set where the digest goes"
+printf '%s\n' "set smtp_relay=localhost:$SMTP" "$T/certs/fine.pem" >"$T/noto-quiet.conf"
+run "$CERTPROBE" -C "$T/noto-quiet.conf" --mail
+expect_rc 3 "no mail_to, and nothing due: said all the same (UNKNOWN)"
+expect_err "certprobe: mail not sent: no mail_to" "no mail_to on a quiet night: the reason"
+head -c 2000 /dev/zero | tr '\0' x >"$T/hugepassword"
+conf "$T/hugepw.conf" "${AUTH%smtp_password_file=*}smtp_password_file=$T/hugepassword"
+run env SSL_CERT_FILE="$CA" "$CERTPROBE" -C "$T/hugepw.conf" --mail
+unsent "a password file of 2000 bytes" "smtp_password_file $T/hugepassword: larger than 1024 bytes, refused"
+
+# --- a login goes only to a relay whose certificate verifies
+# logins: AUTH attempts postfix has logged, good or bad.
+logins() { grep -c "sasl_username=\|authentication failed" "$T/postfix/maillog"; }
+conf "$T/opp-auth.conf" "mail_to=ops@example.test smtp_relay=localhost:$SUBM smtp_user=test smtp_password_file=$T/password"
+n_logins=$(logins)
+run "$CERTPROBE" -C "$T/opp-auth.conf" --mail
+unsent "smtp_user, opportunistic, untrusted relay" "the relay's certificate does not verify: self-signed certificate in certificate chain"
+check "no login was tried" test "$(logins)" = "$n_logins"
+
+# --- a relay that takes the mail without the login smtp_user asked for
+conf "$T/nologin.conf" "mail_to=ops@example.test smtp_relay=localhost:$SMTP smtp_user=test smtp_password_file=$T/password"
+run env SSL_CERT_FILE="$CA" "$CERTPROBE" -C "$T/nologin.conf" --mail
+expect_rc 2 "the relay offers no AUTH, and takes the mail: mailed"
+expect_err "certprobe: warning: the relay took the mail without a login (smtp_user is set); it offers no AUTH" "and a warning says the login did not happen"
+if wait_mail $((before + 1)); then ok "mailed without the login"; else not_ok "mailed without the login"; fi
+before=$(mails)
+
+# --- --format with --mail: the report alone on standard output
+run "$CERTPROBE" -C "$T/down.conf" --mail --format json
+expect_rc 3 "relay down, --format json: UNKNOWN"
+check "relay down, --format json: standard output is the JSON alone" \
+    sh -c 'printf "%s" "$1" | jq -e ".results | length == 3" >/dev/null' - "$out"
+expect_err "certprobe: mail not sent: " "relay down, --format json: the reason"
+run "$CERTPROBE" -C "$T/down.conf" --mail --output "$T/report.json" --format json
+expect_rc 3 "relay down, --output: UNKNOWN"
+check "relay down, --output: the digest on standard output, the report in the file" \
+    test "$out" = "$DIGEST" -a -s "$T/report.json"
 
 # --- a relay that never speaks, or drips: bounded
 mini silent

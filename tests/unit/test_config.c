@@ -39,7 +39,7 @@ test_accepts(void)
 	    "\n"
 	    "   # indented comment\n"
 	    "set warn=25 crit=7 timeout=2.5   # trailing comment\n"
-	    "set mail_to=ops@example.com,root@example.org smtp_relay=[::1]:2525\n"
+	    "set mail_to=ops@example.com,root@example.org smtp_relay=mx.example.org:2525\n"
 	    "/etc/letsencrypt/live/*/cert.pem   key=privkey.pem\n"
 	    "smtp://mail.example.com warn=14 renew=\"/usr/local/sbin/refresh -x \\\"a b\\\" \\\\\"\n"
 	    "https://[2001:db8::1]:8443/health name=\"www #1\" chain=leaf verify=off\n"
@@ -80,7 +80,7 @@ test_accepts(void)
 	TAP_STREQ(c->target.path, "smtp://not-a-url.pem", "file: is stripped");
 	TAP_STREQ(cfg.g.mail_to, "ops@example.com,root@example.org",
 	    "global mail_to");
-	TAP_STREQ(cfg.g.smtp_relay, "[::1]:2525", "global smtp_relay");
+	TAP_STREQ(cfg.g.smtp_relay, "mx.example.org:2525", "global smtp_relay");
 out:
 	cp_config_free(&cfg);
 }
@@ -120,7 +120,11 @@ static const struct {
 	{ "set mail_from=a@b>", "mail_from: 'a@b>' is not a mail address "
 	  "(user@example.com)" },
 	{ "set smtp_relay=host:99999", "smtp_relay: 'host:99999' is not "
-	  "host[:port]" },
+	  "host[:port] (a name or an IPv4 address: libesmtp takes no IPv6 "
+	  "literal)" },
+	{ "set smtp_relay=[::1]:25", "smtp_relay: '[::1]:25' is not "
+	  "host[:port] (a name or an IPv4 address: libesmtp takes no IPv6 "
+	  "literal)" },
 	{ "set sni=bad_host!", "sni: 'bad_host!' is not a host name" },
 	{ "set addr=1.2.3", "addr: '1.2.3' is not an IPv4 or IPv6 address" },
 	{ "set name=", "name: '' must not be empty" },
