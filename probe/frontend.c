@@ -245,8 +245,9 @@ format_report(FILE *f, enum cp_format format, const struct cp_report *rep,
 /*
  * --output FILE: written beside it under a temporary name, then renamed
  * over it, so that a reader (node_exporter's textfile collector) sees the
- * old report or the new one, never half of one. Readable by all, as the
- * collector's user needs; nothing secret is in a report.
+ * old report or the new one, never half of one. The report is readable
+ * by all, as the collector's user needs; the temporary stays mkstemp's
+ * 0600 until it is whole, since no temporary file is others' to read.
  */
 static int
 write_file(const char *path, enum cp_format format,
@@ -261,11 +262,11 @@ write_file(const char *path, enum cp_format format,
 	    (fd = mkstemp(tmp.data)) == -1)
 		goto out;
 	made = 1;
-	if (fchmod(fd, 0644) == -1 || (f = fdopen(fd, "w")) == NULL)
+	if ((f = fdopen(fd, "w")) == NULL)
 		goto out;
 	fd = -1;
 	if (format_report(f, format, rep, cli) == -1 || fflush(f) == EOF ||
-	    fsync(fileno(f)) == -1)
+	    fsync(fileno(f)) == -1 || fchmod(fileno(f), 0644) == -1)
 		goto out;
 	rc = fclose(f) == 0 && rename(tmp.data, path) == 0 ? 0 : -1;
 	f = NULL;
