@@ -19,7 +19,6 @@
 #include "result.h"
 #include "smtp_send.h"
 
-#define PASSWORD_MAX 1024
 #define DEFAULT_RELAY "localhost:25"
 
 /* What the child that talks to the relay gets. */
@@ -73,8 +72,8 @@ read_password(const char *path, char *err, size_t errlen)
 	struct cp_buf b;
 	size_t n;
 
-	cp_buf_init(&b, PASSWORD_MAX + 1);
-	if (cp_read_file(path, &b, PASSWORD_MAX, &le) == -1)
+	cp_buf_init(&b, CP_PASSWORD_MAX + 1);
+	if (cp_read_file(path, &b, CP_PASSWORD_MAX, &le) == -1)
 		snprintf(err, errlen, "smtp_password_file %s: %s",
 		    shown ? shown : "?", le.msg);
 	else if ((n = strcspn(b.data ? b.data : "", "\r\n")) == 0)

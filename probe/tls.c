@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "bounds.h"
 #include "tls.h"
 
 /* Where a connection of the shared context reports (SSL ex_data: the
@@ -75,6 +76,9 @@ cp_tls_ctx_prepare(SSL_CTX *ctx, struct cp_tls_seen *seen)
 	SSL_CTX_set_min_proto_version(ctx, 0);
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
 	    SSL_OP_NO_TICKET);
+	/* A probe must read what a server sends, within a bound: a chain
+	 * of 200, or a 100 KiB certificate, goes past OpenSSL's default. */
+	SSL_CTX_set_max_cert_list(ctx, CP_CERT_LIST_MAX);
 	SSL_CTX_set_cert_verify_callback(ctx, keep_served, seen);
 	SSL_CTX_set_app_data(ctx, seen);
 	SSL_CTX_set_client_cert_cb(ctx, no_client_cert);

@@ -84,8 +84,9 @@ if command -v strace >/dev/null; then
     # changes after the last write and before the rename.
     strace -f -qq -e trace=openat,write,fchmod,rename -o "$T/strace" \
         "$CERTPROBE" -C "$T/c.conf" --format json --output "$T/out/s.json" >/dev/null 2>&1
-    order=$(awk '/s\.json\.[A-Za-z0-9]+".*O_CREAT/ { o = NR } /fchmod\(.*0644/ { m = NR }
-        /^[0-9]+ +write\(/ { w = NR } /rename\(/ { r = NR }
+    order=$(awk '/s\.json\.[A-Za-z0-9]+".*O_CREAT/ { o = NR; fd = $NF }
+        fd != "" && index($0, " write(" fd ",") { w = NR }
+        /fchmod\(.*0644/ { m = NR } /rename\(/ { r = NR }
         END { print (o && m && r && o < m && w < m && m < r) ? "private-until-whole" : "o=" o " w=" w " m=" m " r=" r }' "$T/strace")
     check "--output: the temporary is 0600 until written whole ($order)" test "$order" = private-until-whole
 else
