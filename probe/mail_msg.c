@@ -53,29 +53,22 @@ static int
 to_header(struct cp_buf *b, const char *to)
 {
 	size_t col = 4, n;
-	const char *comma;
+	const char *m;
 
 	if (cp_buf_addstr(b, "To: ") == -1)
 		return -1;
-	for (;;) {
-		while (*to == ' ')
-			to++;
-		comma = strchr(to, ',');
-		n = comma ? (size_t)(comma - to) : strlen(to);
+	while ((m = cp_mailbox_next(&to, &n)) != NULL) {
 		if (col > 4 && col + n + 2 > FOLD_AT) {
-			if (cp_buf_addstr(b, "\r\n ") == -1)
+			if (cp_buf_addstr(b, ",\r\n ") == -1)
 				return -1;
 			col = 1;
-		} else if (col > 4 && cp_buf_addc(b, ' ') == -1)
+		} else if (col > 4 && cp_buf_addstr(b, ", ") == -1)
 			return -1;
-		if (cp_buf_add(b, to, n) == -1 ||
-		    (comma && cp_buf_addc(b, ',') == -1))
+		if (cp_buf_add(b, m, n) == -1)
 			return -1;
 		col += n + 2;
-		if (comma == NULL)
-			return cp_buf_addstr(b, "\r\n");
-		to = comma + 1;
 	}
+	return cp_buf_addstr(b, "\r\n");
 }
 
 /* <TIME.PID.RANDOM@HOST>: unique without any state kept between runs. */

@@ -108,6 +108,21 @@ cp_option_applies(const struct cp_option *o)
 	return o->applies;
 }
 
+const char *
+cp_mailbox_next(const char **s, size_t *n)
+{
+	const char *p = *s, *comma;
+
+	if (p == NULL)
+		return NULL;
+	while (*p == ' ')
+		p++;
+	comma = strchr(p, ',');
+	*n = comma ? (size_t)(comma - p) : strlen(p);
+	*s = comma ? comma + 1 : NULL;
+	return p;
+}
+
 int
 cp_valid_host(const char *s)
 {
@@ -155,18 +170,13 @@ valid_mailbox(const char *s, size_t n)
 static int
 valid_mailboxes(const char *s)
 {
-	const char *comma;
+	const char *m;
+	size_t n;
 
-	for (;;) {
-		while (*s == ' ')
-			s++;
-		comma = strchr(s, ',');
-		if (!valid_mailbox(s, comma ? (size_t)(comma - s) : strlen(s)))
+	while ((m = cp_mailbox_next(&s, &n)) != NULL)
+		if (!valid_mailbox(m, n))
 			return 0;
-		if (comma == NULL)
-			return 1;
-		s = comma + 1;
-	}
+	return 1;
 }
 
 static int

@@ -68,6 +68,13 @@ struct cp_option;
  * digits, '-' and '_'. */
 int cp_valid_host(const char *s);
 
+/*
+ * The next address of a comma-separated list (mail_to) at *s, spaces
+ * before it skipped: its start, its length in *n; *s moves past it.
+ * NULL at the end. An empty item is returned, for the check to refuse.
+ */
+const char *cp_mailbox_next(const char **s, size_t *n);
+
 /* The option called `name`, or NULL. */
 const struct cp_option *cp_option_find(const char *name);
 /* A close option name for a typo, or NULL. */

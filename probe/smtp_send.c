@@ -233,23 +233,17 @@ static int
 add_recipients(smtp_message_t m, const char *to)
 {
 	char one[320];
-	const char *comma;
+	const char *p;
 	size_t n;
 
-	for (;;) {
-		while (*to == ' ')
-			to++;
-		comma = strchr(to, ',');
-		n = comma ? (size_t)(comma - to) : strlen(to);
+	while ((p = cp_mailbox_next(&to, &n)) != NULL) {
 		if (n >= sizeof(one))
 			return -1;
-		snprintf(one, sizeof(one), "%.*s", (int)n, to);
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
 		if (smtp_add_recipient(m, one) == NULL)
 			return -1;
-		if (comma == NULL)
-			return 0;
-		to = comma + 1;
 	}
+	return 0;
 }
 
 /* A status that says no (a 3xx where the dialog ended is no answer). */

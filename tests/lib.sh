@@ -97,6 +97,14 @@ exec unshare -m sh -c 'mount --bind "$0" /etc/hosts &&
 EOS
 chmod +x "$IN_NS"
 
+# sanitized_build: whether the programs under test were built with
+# AddressSanitizer (valgrind cannot run them; their time and memory are
+# not the probe's).
+sanitized_build() {
+    ldd "$CERTPROBE" 2>/dev/null | grep -q libasan ||
+        grep -q __asan_init "$CERTPROBE" 2>/dev/null
+}
+
 done_testing() {
     echo "1..$tap_n"
     [ "$tap_failed" -eq 0 ]

@@ -19,8 +19,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
     echo "1..0 # SKIP valgrind is not installed"
     exit 0
 fi
-if ldd "$CERTPROBE" 2>/dev/null | grep -q libasan ||
-    grep -q __asan_init "$CERTPROBE" 2>/dev/null; then
+if sanitized_build; then
     echo "1..0 # SKIP a sanitizer build: valgrind cannot run AddressSanitizer binaries"
     exit 0
 fi
