@@ -26,8 +26,9 @@ help(void)
 	    "environment variable DAYS, else 7. With no TARGET, every check in\n"
 	    "the configuration.\n\nOptions:\n", USAGE);
 	cp_cli_help(stdout, ACCEPT);
-	printf("\nExit status: 0 nothing due, 1 due within N days, 2 expired "
-	    "or critical, 3 could not check.\n");
+	printf("\nExit status: 0 nothing due, 1 due within N days, 2 expired or\n"
+	    "within the critical days (crit=, default 14, at most N), 3 only\n"
+	    "checks that could not be done.\n");
 }
 
 /*

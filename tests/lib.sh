@@ -105,6 +105,19 @@ sanitized_build() {
         grep -q __asan_init "$CERTPROBE" 2>/dev/null
 }
 
+# source_copy DIR: the source tree copied to DIR without build products,
+# ready for ./configure or dpkg-buildpackage (the tree under test may be
+# configured in place, which an out-of-tree build refuses).
+source_copy() {
+    mkdir -p "$1" || return 1
+    tar -C "$top_srcdir" --exclude=./.git --exclude=./_san --exclude=./_fuzz \
+        --exclude=./debian --exclude=./man --exclude='./certprobe-*' \
+        --exclude='*.o' --exclude='*.a' --exclude='*.log' --exclude='*.trs' \
+        --exclude=./tests/fuzz/work -cf - . 2>/dev/null | tar -C "$1" -xf - || return 1
+    if [ -f "$1/Makefile" ]; then make -s -C "$1" distclean >/dev/null 2>&1; fi
+    [ -x "$1/configure" ] && [ ! -f "$1/Makefile" ]
+}
+
 done_testing() {
     echo "1..$tap_n"
     [ "$tap_failed" -eq 0 ]
