@@ -34,8 +34,8 @@
 #define PROG "check_cert_expiry"
 #define USAGE PROG " -H HOST [-p PORT] [-P PROTO] [-w DAYS] [-c DAYS] " \
     "[-t SECONDS] [-4] [-6] [--sni NAME] [--cafile FILE] [--no-verify] " \
-    "[--expect FILE] [--unreachable STATE] [-v]\n" \
-    "       " PROG " -f FILE [-f FILE...] [-w DAYS] [-c DAYS] [-v]"
+    "[--expect FILE] [--unreachable STATE] [--now WHEN] [-v]\n" \
+    "       " PROG " -f FILE [-f FILE...] [-w DAYS] [-c DAYS] [--now WHEN] [-v]"
 #define ACCEPT (CP_CLI_THRESHOLDS | CP_CLI_NET | CP_CLI_PLUGIN | CP_CLI_COMMON)
 
 /* All addresses of a name are checked at once, so that -t bounds all. */
