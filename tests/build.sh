@@ -16,6 +16,11 @@ for f in "$top_srcdir"/probe/*.c "$top_srcdir"/plugins/*.c "$top_srcdir"/tests/u
     grep -q "$name" "$top_srcdir/Makefile.am" && ok "in Makefile.am: $name" || not_ok "in Makefile.am: $name"
 done
 
+# Each test script runs as the harness runs it: as a program.
+for t in $(sed -n '/^SHELL_TESTS = /,/^$/p' "$top_srcdir/Makefile.am" | grep -o 'tests/[a-z_]*\.sh'); do
+    check "executable: $t" test -x "$top_srcdir/$t"
+done
+
 # README: "## Quick start", then a code block of exactly two lines.
 block=$(awk '/^## Quick start/ { q = 1; next } q && /^```/ { if (inb) exit; inb = 1; next } inb { print }' "$top_srcdir/README")
 check "README quick start holds exactly two lines" test "$(printf '%s\n' "$block" | wc -l)" = 2
