@@ -35,8 +35,9 @@
 #define USAGE PROG " -H HOST [-p PORT] [-P PROTO] [-w DAYS] [-c DAYS] " \
     "[-t SECONDS] [-4] [-6] [--sni NAME] [--cafile FILE] [--no-verify] " \
     "[--expect FILE] [--unreachable STATE] [--now WHEN] [-v]\n" \
-    "       " PROG " -f FILE [-f FILE...] [-w DAYS] [-c DAYS] [--now WHEN] [-v]"
-#define ACCEPT (CP_CLI_THRESHOLDS | CP_CLI_NET | CP_CLI_PLUGIN | CP_CLI_COMMON)
+    "       " PROG " -f FILE [-f FILE...] [-w DAYS] [-c DAYS] [--password-file FILE] [--now WHEN] [-v]"
+#define ACCEPT (CP_CLI_THRESHOLDS | CP_CLI_NET | CP_CLI_PLUGIN | CP_CLI_COMMON | \
+    CP_CLI_FILES)
 
 /* All addresses of a name are checked at once, so that -t bounds all. */
 #define PLUGIN_JOBS 64

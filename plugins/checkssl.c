@@ -14,7 +14,7 @@
 #define PROG "checkssl"
 #define USAGE PROG " [DAYS=N] [-d N] [options] [TARGET...]"
 #define ACCEPT (CP_CLI_DAYS | CP_CLI_NET | CP_CLI_CONFIG | CP_CLI_FORMAT | \
-    CP_CLI_COMMON)
+    CP_CLI_COMMON | CP_CLI_FILES)
 
 static void
 help(void)

@@ -232,7 +232,7 @@ check_mac(struct reading *r, PKCS12 *p12, const char *given, const char **pass)
 		return 0;
 	}
 	cp_load_fail(r->err, CP_FAIL_BADCERT, "PKCS#12 file is protected by a "
-	    "password: give it with password_file= in certprobe.conf");
+	    "password: give it with --password-file or password_file=");
 	return -1;
 }
 

@@ -11,7 +11,7 @@
 #define PROG "certprobe"
 #define USAGE PROG " [options] [TARGET...]"
 #define ACCEPT (CP_CLI_THRESHOLDS | CP_CLI_NET | CP_CLI_CONFIG | \
-    CP_CLI_RUNNER | CP_CLI_FORMAT | CP_CLI_COMMON)
+    CP_CLI_RUNNER | CP_CLI_FORMAT | CP_CLI_COMMON | CP_CLI_FILES)
 
 static void
 help(void)

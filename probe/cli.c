@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
@@ -13,7 +14,7 @@
 enum {
 	OPT_SNI = 256, OPT_CAFILE, OPT_NO_VERIFY, OPT_NOW, OPT_FORMAT,
 	OPT_JOBS, OPT_CHECK_CONFIG, OPT_MAIL, OPT_RENEW, OPT_DRY_RUN,
-	OPT_EXPECT, OPT_UNREACHABLE, OPT_OUTPUT,
+	OPT_EXPECT, OPT_UNREACHABLE, OPT_OUTPUT, OPT_PASSWORD_FILE,
 };
 
 /* A field of struct cp_cli; NONE where an option has no such field. */
@@ -59,6 +60,9 @@ static const struct cli_option {
 	{ "unreachable", OPT_UNREACHABLE, CP_CLI_NET, "STATE", "unreachable",
 	  NULL, NONE, NONE, "state for a refused, timed-out or broken "
 	  "connection (default CRITICAL)" },
+	{ "password-file", OPT_PASSWORD_FILE, CP_CLI_FILES, "FILE",
+	  "password_file", NULL, NONE, NONE,
+	  "password of PKCS#12 files: the first line of FILE" },
 	{ "host", 'H', CP_CLI_PLUGIN, "HOST", NULL, NULL, NONE, FIELD(host),
 	  "the host name or address to connect to" },
 	{ "port", 'p', CP_CLI_PLUGIN, "PORT", NULL, NULL, NONE, FIELD(port),
@@ -151,6 +155,35 @@ set_option(struct cp_cli *cli, const char *name, const char *value,
 	return rc;
 }
 
+/*
+ * A path on the command line is the shell's, relative to the working
+ * directory; password_file= in a configuration is relative to the
+ * certificate's directory, so it is made absolute here.
+ */
+static int
+set_path(struct cp_cli *cli, const char *name, const char *arg, char *err,
+    size_t errlen)
+{
+	char cwd[4096], *path;
+	int rc;
+
+	if (arg[0] == '/' || arg[0] == '\0')
+		return set_option(cli, name, arg, err, errlen);
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		snprintf(err, errlen, "--%s: cannot name the working directory",
+		    name);
+		return -1;
+	}
+	if ((path = malloc(strlen(cwd) + strlen(arg) + 2)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	sprintf(path, "%s/%s", cwd, arg);
+	rc = set_option(cli, name, path, err, errlen);
+	free(path);
+	return rc;
+}
+
 /* -f: the one option that may be given several times. */
 static int
 add_file(struct cp_cli *cli, const char *arg, char *err, size_t errlen)
@@ -205,6 +238,8 @@ handle(struct cp_cli *cli, int code, const char *arg, char *err,
 		snprintf(err, errlen, "unhandled option");
 		return -1;
 	}
+	if (code == OPT_PASSWORD_FILE)
+		return set_path(cli, o->setting, arg, err, errlen);
 	if (o->setting != NULL)
 		return set_option(cli, o->setting, o->value ? o->value : arg,
 		    err, errlen);

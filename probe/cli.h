@@ -23,6 +23,7 @@
 #define CP_CLI_DAYS       0x20u  /* -d N */
 #define CP_CLI_COMMON     0x40u  /* --now -v */
 #define CP_CLI_PLUGIN     0x80u  /* -H -p -P -f (check_cert_expiry) */
+#define CP_CLI_FILES      0x100u /* --password-file */
 
 struct cp_cli {
 	struct cp_settings ovr;    /* settings given on the command line */

@@ -88,7 +88,17 @@ check "PKCS#12: the leaf comes first" sh -c "printf '%s\n' \"\$1\" | grep -F '$T
 
 rows "$T/bundle.p12"
 expect_rc 3 "PKCS#12 without its password: UNKNOWN"
-expect_out "PKCS#12 file is protected by a password: give it with password_file=" "and says how to fix it"
+expect_out "PKCS#12 file is protected by a password: give it with --password-file or password_file=" "and says how to fix it"
+
+# On the command line: --password-file, relative to where the user is.
+(cd "$T" && run "$CERTPROBE" --now @$NOW --password-file p12.pass bundle.p12 &&
+    expect_out "OK           60  $LEAF_END  bundle.p12" "certprobe --password-file (relative to the working directory) opens PKCS#12")
+run env DAYS=25 "$CHECKSSL" --now @$NOW --password-file "$T/p12.pass" "$T/bundle.p12"
+expect_out "$T/bundle.p12 (CN = " "checkssl --password-file: the intermediate due in 20 days is listed"
+run "$top_builddir/plugins/check_cert_expiry" --now @$NOW -f "$T/bundle.p12" --password-file "$T/p12.pass"
+expect_out "CERT WARNING - $T/bundle.p12: notAfter=$INT_END (20 days)" "check_cert_expiry -f FILE.p12 --password-file: the intermediate due in 20 days"
+run "$CERTPROBE" --now @$NOW --password-file "$T/none.pass" "$T/bundle.p12"
+expect_out "password_file $T/none.pass: no such file" "a missing --password-file is named"
 
 echo wrong >"$T/wrong.pass"
 printf '%s password_file=wrong.pass\n' "$T/bundle.p12" >"$T/wrong.conf"

@@ -319,9 +319,9 @@ run "$CERTPROBE" "$T/file.der"
 expect_out "OK           44  $(enddate "$T/file.pem")  $T/file.der" "der certprobe: the same, from DER"
 run "$CERTPROBE" -C "$T/p12.conf"
 expect_out "OK           44  $(enddate "$T/file.pem")  $T/file.p12" "p12 certprobe: the same, from PKCS#12 (password_file=)"
-run "$CERTPROBE" "$T/file.p12"
-check "p12 certprobe: on the command line, no way to give the password: UNKNOWN (exit $rc)" \
-    test "$rc" = 3 -a "$(count_out "PKCS#12 file is protected by a password: give it with password_file=")" = 1
+echo secret >"$T/cli.pass"
+run "$CERTPROBE" --password-file "$T/cli.pass" "$T/file.p12"
+expect_out "OK           44  $(enddate "$T/file.pem")  $T/file.p12" "p12 certprobe: the same, with --password-file on the command line"
 run "$CERTPROBE" "$T/file.p7b"
 expect_out "OK           44  $(enddate "$T/file.pem")  $T/file.p7b" "p7 certprobe: the same, from PKCS#7"
 run "$CERTPROBE" "$T/tree"
