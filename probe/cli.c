@@ -1,5 +1,6 @@
 /* Command-line parsing from one table. */
 #include <getopt.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,24 +165,19 @@ static int
 set_path(struct cp_cli *cli, const char *name, const char *arg, char *err,
     size_t errlen)
 {
-	char cwd[4096], *path;
-	int rc;
+	char cwd[PATH_MAX], path[2 * PATH_MAX];
+	int n;
 
 	if (arg[0] == '/' || arg[0] == '\0')
 		return set_option(cli, name, arg, err, errlen);
-	if (getcwd(cwd, sizeof(cwd)) == NULL) {
-		snprintf(err, errlen, "--%s: cannot name the working directory",
-		    name);
+	if (getcwd(cwd, sizeof(cwd)) == NULL ||
+	    (n = snprintf(path, sizeof(path), "%s/%s", cwd, arg)) < 0 ||
+	    (size_t)n >= sizeof(path)) {
+		snprintf(err, errlen, "--password-file: the working directory "
+		    "cannot be named, or the path is too long");
 		return -1;
 	}
-	if ((path = malloc(strlen(cwd) + strlen(arg) + 2)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	sprintf(path, "%s/%s", cwd, arg);
-	rc = set_option(cli, name, path, err, errlen);
-	free(path);
-	return rc;
+	return set_option(cli, name, path, err, errlen);
 }
 
 /* -f: the one option that may be given several times. */
