@@ -91,8 +91,8 @@ expect_rc 3 "PKCS#12 without its password: UNKNOWN"
 expect_out "PKCS#12 file is protected by a password: give it with --password-file or password_file=" "and says how to fix it"
 
 # On the command line: --password-file, relative to where the user is.
-(cd "$T" && run "$CERTPROBE" --now @$NOW --password-file p12.pass bundle.p12 &&
-    expect_out "OK           60  $LEAF_END  bundle.p12" "certprobe --password-file (relative to the working directory) opens PKCS#12")
+run sh -c 'cd "$1" && shift && exec "$@"' _ "$T" "$CERTPROBE" --now @$NOW --password-file p12.pass bundle.p12
+expect_out "OK           60  $LEAF_END  bundle.p12" "certprobe --password-file (relative to the working directory) opens PKCS#12"
 run env DAYS=25 "$CHECKSSL" --now @$NOW --password-file "$T/p12.pass" "$T/bundle.p12"
 expect_out "$T/bundle.p12 (CN = " "checkssl --password-file: the intermediate due in 20 days is listed"
 run "$top_builddir/plugins/check_cert_expiry" --now @$NOW -f "$T/bundle.p12" --password-file "$T/p12.pass"
