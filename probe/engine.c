@@ -241,6 +241,28 @@ dialog_io(struct engine *e, struct conn *c, short revents)
 		send_failed(e, c, errno);
 }
 
+/* A server that wants a client certificate ends the handshake after it
+ * sent its own: that one is still checked, if the server proved it
+ * holds its key. */
+static void
+handshake_failed(struct engine *e, struct conn *c, const char *err)
+{
+	char why[CP_ERROR_MAX];
+
+	switch (cp_tls_salvage(&c->p->seen)) {
+	case CP_TLS_READ:
+		conn_close(e, c);
+		break;
+	case CP_TLS_UNPROVEN:
+		cp_tls_unproven_text(err, why, sizeof(why));
+		conn_fail(e, c, CP_FAIL_KEY, "%s", why);
+		break;
+	case CP_TLS_LOST:
+		conn_fail(e, c, CP_FAIL_HANDSHAKE, "%s", err);
+		break;
+	}
+}
+
 static void
 handshake_io(struct engine *e, struct conn *c)
 {
@@ -256,12 +278,7 @@ handshake_io(struct engine *e, struct conn *c)
 			conn_close(e, c);
 		break;
 	case -1:
-		/* A server that wants a client certificate ends the handshake
-		 * after it sent its own: that one is still checked. */
-		if (cp_tls_read_anyway(&c->p->seen))
-			conn_close(e, c);
-		else
-			conn_fail(e, c, CP_FAIL_HANDSHAKE, "%s", err);
+		handshake_failed(e, c, err);
 		break;
 	}
 }

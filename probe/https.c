@@ -325,6 +325,13 @@ failed(CURL *easy, CURLcode code, struct xfer *x)
 	case CURLE_SSL_CONNECT_ERROR:
 		p->fail = CP_FAIL_HANDSHAKE;
 		handshake_text(why, p->error, sizeof(p->error));
+		if (cp_tls_salvage(&p->seen) == CP_TLS_UNPROVEN) {
+			char err[sizeof(p->error)];
+
+			memcpy(err, p->error, sizeof(err));
+			p->fail = CP_FAIL_KEY;
+			cp_tls_unproven_text(err, p->error, sizeof(p->error));
+		}
 		break;
 	default:
 		p->fail = CP_FAIL_PROTOCOL;
@@ -343,7 +350,8 @@ finish(CURL *easy, CURLcode code, struct xfer *x)
 	/* Read: a finished handshake with a chain, or one the server ended
 	 * for want of a client certificate after sending its own. */
 	if (code == CURLE_OK ? p->seen.served == NULL ||
-	    sk_X509_num(p->seen.served) == 0 : !cp_tls_read_anyway(&p->seen)) {
+	    sk_X509_num(p->seen.served) == 0 :
+	    cp_tls_salvage(&p->seen) != CP_TLS_READ) {
 		failed(easy, code, x);
 		return;
 	}

@@ -55,7 +55,34 @@ keep_served(X509_STORE_CTX *xs, void *arg)
 	return 1;
 }
 
-/* The server asks for a client certificate: note it, and send none. */
+/*
+ * Whether the server, by the time it asks for a client certificate, has
+ * proven that it holds the key of the certificate it sent. TLS 1.3 has:
+ * its CertificateVerify and Finished come before the client's turn.
+ * TLS 1.2 has when it signed an ephemeral key exchange (ECDHE or DHE,
+ * checked before the request is read). An RSA key exchange proves it
+ * only with the server's Finished, which a server that ends the
+ * handshake at this point never sends.
+ */
+static int
+key_proven(const SSL *ssl)
+{
+	const SSL_CIPHER *c = SSL_get_pending_cipher(ssl);
+	int kx, auth;
+
+	if (SSL_version(ssl) >= TLS1_3_VERSION)
+		return 1;
+	if (c == NULL)
+		return 0;
+	kx = SSL_CIPHER_get_kx_nid(c);
+	auth = SSL_CIPHER_get_auth_nid(c);
+	return (kx == NID_kx_ecdhe || kx == NID_kx_dhe) &&
+	    (auth == NID_auth_rsa || auth == NID_auth_ecdsa ||
+	    auth == NID_auth_dss);
+}
+
+/* The server asks for a client certificate: note it, whether it has
+ * proven its key so far, and send none. */
 static int
 no_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 {
@@ -64,8 +91,10 @@ no_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 
 	(void)x509;
 	(void)pkey;
-	if (seen != NULL)
+	if (seen != NULL) {
 		seen->cert_requested = 1;
+		seen->key_proven = key_proven(ssl);
+	}
 	return 0;
 }
 
@@ -84,11 +113,21 @@ cp_tls_ctx_prepare(SSL_CTX *ctx, struct cp_tls_seen *seen)
 	SSL_CTX_set_client_cert_cb(ctx, no_client_cert);
 }
 
-int
-cp_tls_read_anyway(const struct cp_tls_seen *seen)
+enum cp_tls_salvage
+cp_tls_salvage(const struct cp_tls_seen *seen)
 {
-	return seen->cert_requested && seen->served != NULL &&
-	    sk_X509_num(seen->served) > 0;
+	if (!seen->cert_requested || seen->served == NULL ||
+	    sk_X509_num(seen->served) == 0)
+		return CP_TLS_LOST;
+	return seen->key_proven ? CP_TLS_READ : CP_TLS_UNPROVEN;
+}
+
+void
+cp_tls_unproven_text(const char *err, char *buf, size_t len)
+{
+	snprintf(buf, len, "the server did not prove it holds the key of "
+	    "the certificate it sent (a TLS 1.2 RSA key exchange, then: %s)",
+	    err);
 }
 
 void

@@ -15,6 +15,8 @@
 struct cp_tls_seen {
 	STACK_OF(X509) *served;   /* the chain the server sent, leaf first */
 	int cert_requested;       /* the server asked for a client certificate */
+	int key_proven;           /* ... having proven first that it holds the
+	                             key of the certificate it sent */
 	const char *expect_sni;   /* libcurl: keep only the chain of the
 	                             handshake that sent this name (not a
 	                             proxy's); NULL: any */
@@ -52,8 +54,19 @@ int cp_tls_step(SSL *, short *events, char *err, size_t errlen);
  */
 void cp_tls_ctx_prepare(SSL_CTX *, struct cp_tls_seen *seen);
 
-/* Whether a handshake that failed still counts as read: the server sent
- * its chain and then ended it for want of a client certificate. */
-int cp_tls_read_anyway(const struct cp_tls_seen *);
+/* What a handshake that failed still gives. */
+enum cp_tls_salvage {
+	CP_TLS_LOST,      /* nothing: the failure stands */
+	CP_TLS_READ,      /* the chain counts: the server proved it holds the
+	                     key, then ended the handshake for want of a
+	                     client certificate */
+	CP_TLS_UNPROVEN   /* a chain, and a request for a client certificate,
+	                     but no proof that the server holds the key:
+	                     anyone can replay a public chain */
+};
+enum cp_tls_salvage cp_tls_salvage(const struct cp_tls_seen *);
+
+/* The reason for CP_TLS_UNPROVEN, with the handshake's own `err`. */
+void cp_tls_unproven_text(const char *err, char *buf, size_t len);
 
 #endif

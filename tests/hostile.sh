@@ -113,8 +113,46 @@ PIDS="$PIDS $!"
 sleep 0.5
 for proto in tls https; do
     run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$1"
-    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto: a handshake refused for want of a client certificate still reads the server's"
+    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto: a handshake refused for want of a client certificate (TLS 1.2, ECDHE) still reads the server's"
 done
+# The same over TLS 1.3, where CertificateVerify comes before the
+# client's certificate.
+set -- $("$top_builddir/tests/tools/freeport")
+openssl s_server -accept "127.0.0.1:$1" -cert "$T/leaf.pem" -key "$T/leafkey.pem" \
+    -cert_chain "$T/ca.pem" -CAfile "$T/ca.pem" -Verify 1 -tls1_3 -quiet \
+    </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.5
+for proto in tls https; do
+    run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$1"
+    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto: the same over TLS 1.3 is read and dated"
+done
+
+# An impostor: a public chain replayed by a server that holds no key
+# (TLS 1.2 records written by hand: RSA key exchange, a
+# CertificateRequest, then it gives up after the client's flight). It
+# never proved it holds the key: CRITICAL, whatever the dates say.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsakey.pem" 2>/dev/null
+mkcert -o "$T/rsaleaf.pem" -k "$T/rsakey.pem" -s /CN=mini.test \
+    --san DNS:mini.test,IP:127.0.0.1 --ca-key "$T/cakey.pem" --ca-cert "$T/ca.pem" \
+    --not-after @$((NOW + 89 * DAY))
+cat "$T/rsaleaf.pem" "$T/ca.pem" >"$T/public-chain.pem"
+rm -f "$T/rsakey.pem"
+mini keyless "$T/public-chain.pem"
+NOPROOF="the server did not prove it holds the key of the certificate it sent"
+for proto in tls https; do
+    run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$port"
+    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$port [127.0.0.1]: CRITICAL $NOPROOF" "$proto: a replayed chain without the key is CRITICAL"
+    expect_rc 2 "$proto: and check_remote exits 2"
+done
+run "$top_builddir/plugins/check_cert_expiry" -H 127.0.0.1 -p "$port" -P tls $VERIFY \
+    --expect "$T/rsaleaf.pem"
+expect_out "CERT CRITICAL - TLS 127.0.0.1:$port [127.0.0.1]: $NOPROOF" "check_cert_expiry: the impostor is CRITICAL, and --expect is not satisfied by it"
+expect_rc 2 "check_cert_expiry: exit 2"
+run "$CERTPROBE" --format json -t 3 --unreachable unknown $VERIFY "https://127.0.0.1:$port"
+check "json: CRITICAL even with --unreachable unknown: no failure to reach it" \
+    test "$(printf '%s' "$out" | jq -r '.results[0].state + ": " + .results[0].error')" = \
+    "CRITICAL: $NOPROOF (a TLS 1.2 RSA key exchange, then: the server closed the connection during the TLS handshake)"
 
 # Usage: a host needs a protocol.
 run "$CHECK_REMOTE" mail.example.com

@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #define LINE_MAX_BYTES	8192		/* longest line a client may send */
@@ -1456,6 +1458,152 @@ forbidden:
 	send_str(c, "HTTP/1.1 403 Forbidden\r\n\r\n");
 }
 
+/* ------------------------------------------------------------------ */
+/* keyless: a public chain replayed by a server that holds no key */
+
+#define HS_MAX (1 << 20)	/* the whole flight, chain included */
+
+/* Appends a big-endian integer of `n` bytes. */
+static void
+put_be(unsigned char *b, size_t *len, unsigned long v, int n)
+{
+	while (n-- > 0)
+		b[(*len)++] = (unsigned char)(v >> (8 * n));
+}
+
+/* Appends one handshake message of `type` around body[0..blen). */
+static int
+put_hs(unsigned char *b, size_t *len, int type, const unsigned char *body,
+    size_t blen)
+{
+	if (*len + 4 + blen > HS_MAX)
+		return -1;
+	b[(*len)++] = (unsigned char)type;
+	put_be(b, len, blen, 3);
+	memcpy(b + *len, body, blen);
+	*len += blen;
+	return 0;
+}
+
+/* The Certificate message's body: every certificate of `file`, DER. */
+static int
+chain_body(const char *file, unsigned char *b, size_t *len)
+{
+	FILE *f = fopen(file, "r");
+	X509 *x;
+	size_t start = *len;
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	*len += 3;
+	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		int n = i2d_X509(x, NULL);
+		unsigned char *p = b + *len + 3;
+
+		if (n <= 0 || *len + 3 + (size_t)n > HS_MAX / 2) {
+			X509_free(x);
+			goto out;
+		}
+		put_be(b, len, (unsigned long)n, 3);
+		i2d_X509(x, &p);
+		*len += (size_t)n;
+		X509_free(x);
+	}
+	ERR_clear_error();
+	b[start] = (unsigned char)((*len - start - 3) >> 16);
+	b[start + 1] = (unsigned char)((*len - start - 3) >> 8);
+	b[start + 2] = (unsigned char)(*len - start - 3);
+	rc = *len - start > 3 ? 0 : -1;
+out:
+	fclose(f);
+	return rc;
+}
+
+/* ServerHello (TLS 1.2, TLS_RSA_WITH_AES_128_GCM_SHA256, no session id,
+ * no extensions), Certificate, CertificateRequest, ServerHelloDone. */
+static int
+keyless_flight(const char *file, unsigned char *out, size_t *olen)
+{
+	static unsigned char body[HS_MAX / 2];
+	static const unsigned char req[] = {
+		1, 1,			/* certificate types: rsa_sign */
+		0, 6, 4, 1, 8, 4, 4, 3,	/* rsa_pkcs1_sha256, rsa_pss_rsae_sha256,
+					   ecdsa_secp256r1_sha256 */
+		0, 0			/* no CA names */
+	};
+	size_t blen = 0;
+
+	*olen = 0;
+	put_be(body, &blen, 0x0303, 2);
+	if (RAND_bytes(body + blen, 32) != 1)
+		return -1;
+	blen += 32;
+	put_be(body, &blen, 0, 1);
+	put_be(body, &blen, 0x009c, 2);
+	put_be(body, &blen, 0, 1);
+	if (put_hs(out, olen, 2, body, blen) < 0)
+		return -1;
+	blen = 0;
+	if (chain_body(file, body, &blen) < 0 ||
+	    put_hs(out, olen, 11, body, blen) < 0 ||
+	    put_hs(out, olen, 13, req, sizeof(req)) < 0 ||
+	    put_hs(out, olen, 14, NULL, 0) < 0)
+		return -1;
+	return 0;
+}
+
+/* Sends the flight as handshake records of at most 16 KiB each. */
+static int
+send_records(struct conn *c, const unsigned char *b, size_t len)
+{
+	unsigned char hdr[5];
+
+	while (len > 0) {
+		size_t n = len > 16384 ? 16384 : len, h = 0;
+
+		put_be(hdr, &h, 22, 1);
+		put_be(hdr, &h, 0x0303, 2);
+		put_be(hdr, &h, n, 2);
+		if (send_all(c, hdr, sizeof(hdr)) < 0 || send_all(c, b, n) < 0)
+			return -1;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void
+m_keyless(struct conn *c, char **av)
+{
+	static unsigned char flight[HS_MAX];
+	long long deadline = now_ms() + IDLE_MS;
+	size_t len;
+
+	/* The ClientHello: one record is all this server needs to see. */
+	while (c->inlen < 5 || c->inlen < 5 + (((size_t)(unsigned char)
+	    c->in[3] << 8) | (unsigned char)c->in[4]))
+		if (fill(c, deadline) < 0) {
+			note("no ClientHello");
+			return;
+		}
+	if (keyless_flight(av[0], flight, &len) < 0) {
+		note("cannot read the chain %s", av[0]);
+		return;
+	}
+	if (send_records(c, flight, len) < 0) {
+		note("client left");
+		return;
+	}
+	note("sent a chain it holds no key for, RSA key exchange");
+	/* The client's flight (its empty Certificate, the key exchange it
+	 * encrypted to a key this server does not have, Finished): then
+	 * the impostor gives up. */
+	c->inlen = 0;
+	if (fill(c, now_ms() + 5000) > 0)
+		note("client sent its flight; closing");
+}
+
 static const struct mode modes[] = {
 	{ "silent",		0, 0, 0, m_silent },
 	{ "banner-silent",	1, 0, 1, m_banner_silent },
@@ -1483,6 +1631,7 @@ static const struct mode modes[] = {
 	{ "postgres",		0, 1, 0, m_postgres },
 	{ "postgres-refuse",	0, 0, 0, m_postgres_refuse },
 	{ "connect-proxy",	0, 0, 0, m_connect_proxy },
+	{ "keyless",		1, 0, 0, m_keyless },
 };
 
 /* ------------------------------------------------------------------ */
