@@ -65,34 +65,60 @@ keep(struct cp_hook_result *r, size_t *len, const char *buf, size_t n)
 }
 
 /*
- * Reads its output until the shell has exited and nothing more is there,
- * or the deadline; a background child of the hook that keeps the pipe
- * open does not hold the run. 1 when the shell has exited (status in
- * *status), 0 at the deadline.
+ * One read of the pipe into the tail: 1 when it gave bytes, 0 when it
+ * has none for now (the pipe does not block; EINTR as good as EAGAIN),
+ * -1 when it is done with: end of file, every writer gone, or an error
+ * that reading again would only repeat.
+ */
+static int
+take(int fd, struct cp_hook_result *r, size_t *len)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	int rc = -1;
+
+	if (n > 0) {
+		keep(r, len, buf, (size_t)n);
+		rc = 1;
+	} else if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		rc = 0;
+	return rc;
+}
+
+/*
+ * Reads its output until the shell has exited, or the deadline. A hook
+ * may close its output long before it exits (`exec >>log 2>&1`): a pipe
+ * at end of file is always ready, so it leaves the poll set, and poll
+ * only paces the wait for the shell. Then what the shell wrote before it
+ * exited, without waiting for more: a background child of the hook that
+ * keeps the pipe open does not hold the run, nor one that writes without
+ * end (the same deadline). Such a child is not ended: the hook's outcome
+ * is the shell's, and what it started (a service it restarted) may be
+ * meant to outlive it; once we close the pipe, its next write fails
+ * (SIGPIPE). 1 when the shell has exited (status in *status), 0 at the
+ * deadline.
  */
 static int
 collect(pid_t pid, int fd, int64_t deadline, struct cp_hook_result *r,
     int *status)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
-	char buf[4096];
 	size_t len = 0;
-	ssize_t n;
-	int done = 0, wait_ms;
+	int done, wait_ms;
 
-	while (!done || (n = read(fd, buf, sizeof(buf))) > 0) {
-		if (done) {
-			keep(r, &len, buf, (size_t)n);
-			continue;
-		}
-		done = waitpid(pid, status, WNOHANG) == pid;
+	while (!(done = waitpid(pid, status, WNOHANG) == pid)) {
 		if ((wait_ms = (int)(deadline - cp_clock_ms())) <= 0)
-			return done;
-		if (!done && poll(&p, 1, wait_ms < 100 ? wait_ms : 100) > 0 &&
-		    (n = read(fd, buf, sizeof(buf))) > 0)
-			keep(r, &len, buf, (size_t)n);
+			break;
+		/* poll skips a negative fd. EINTR: round again, against
+		 * the same deadline. */
+		if (poll(&p, 1, wait_ms < 100 ? wait_ms : 100) > 0 &&
+		    take(p.fd, r, &len) == -1)
+			p.fd = -1;
 	}
-	return 1;
+	while (done && p.fd != -1 && cp_clock_ms() < deadline &&
+	    take(p.fd, r, &len) == 1)
+		continue;
+	return done;
 }
 
 /* Ends the group: TERM, then KILL after a grace; reaps the shell. */

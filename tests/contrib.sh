@@ -13,18 +13,25 @@ mkdir -p "$T/bin" "$T/site"
 mkcert -o "$T/site/cert.pem" -s /CN=site.test --not-after @$((NOW + 10 * DAY - DAY / 2))
 mkcert -o "$T/fine.pem" -s /CN=fine.test --not-after @$((NOW + 300 * DAY))
 
-# A stand-in: records its name and arguments, fails where FAIL_ON names
-# one of them.
+# stand_in NAME [SH]: records its name and arguments, runs SH, fails
+# where FAIL_ON names one of them.
 stand_in() {
     cat >"$T/bin/$1" <<EOF
 #!/bin/sh
 echo "$1 \$*" >>"$T/calls.log"
+${2:-}
 for a in "\$@"; do [ "\$a" = "\${FAIL_ON:-}" ] && exit 1; done
 exit 0
 EOF
     chmod +x "$T/bin/$1"
 }
-for tool in rsync ssh certbot dehydrated; do stand_in "$tool"; done
+for tool in rsync certbot dehydrated; do stand_in "$tool"; done
+# ssh, as the real one does, reads its standard input (for the remote
+# command) unless its options, up to --, hold -n: in a loop that reads a
+# file, the rest of the file.
+stand_in ssh 'n=
+for a in "$@"; do case $a in -n) n=1 ;; --) break ;; esac; done
+[ -n "$n" ] || cat >/dev/null'
 
 for f in "$C/cron/certprobe.daily" "$C/hooks/certbot-renew" "$C/hooks/dehydrated-renew" \
     "$C/hooks/dehydrated-hook" "$C/hooks/push-certs"; do
@@ -83,16 +90,18 @@ printf '# the other servers of the site\nweb2.example.net\n\nweb3.example.org\n'
 run env PATH="$T/bin:$PATH" PUSH_HOSTS="$T/push-hosts" RENEWED_LINEAGE=/etc/letsencrypt/live/example.com \
     "$C/hooks/push-certs"
 expect_rc 0 "push-certs: every host done"
+check "push-certs: the second host is reached too (ssh does not eat the hosts file)" \
+    grep -q "web3.example.org systemctl" "$T/calls.log"
 check "push-certs: copies the lineage to each host, links followed, then reloads there" test "$(cat "$T/calls.log")" = \
 "rsync -aL --delete -e ssh -o BatchMode=yes -- /etc/letsencrypt/live/example.com/ web2.example.net:/etc/letsencrypt/live/example.com/
-ssh -o BatchMode=yes -- web2.example.net systemctl try-reload-or-restart nginx postfix
+ssh -n -o BatchMode=yes -- web2.example.net systemctl try-reload-or-restart nginx postfix
 rsync -aL --delete -e ssh -o BatchMode=yes -- /etc/letsencrypt/live/example.com/ web3.example.org:/etc/letsencrypt/live/example.com/
-ssh -o BatchMode=yes -- web3.example.org systemctl try-reload-or-restart nginx postfix"
+ssh -n -o BatchMode=yes -- web3.example.org systemctl try-reload-or-restart nginx postfix"
 : >"$T/calls.log"
 run env PATH="$T/bin:$PATH" PUSH_HOSTS="$T/push-hosts" FAIL_ON=web2.example.net \
     "$C/hooks/push-certs" /etc/ssl/site
 expect_rc 1 "push-certs: a host that fails makes it fail"
 expect_err "push-certs: reloading on web2.example.net failed" "and says which"
-check "push-certs: the other hosts are still done" grep -q "ssh -o BatchMode=yes -- web3.example.org" "$T/calls.log"
+check "push-certs: the other hosts are still done" grep -q "ssh -n -o BatchMode=yes -- web3.example.org" "$T/calls.log"
 
 done_testing

@@ -89,6 +89,39 @@ printf '%s\n' "$T/a/cert.pem renew=\"sleep 5 & echo started\"" >"$T/bg.conf"
 timed_run "$CERTPROBE" -C "$T/bg.conf" --renew
 check "a background child of the hook does not hold the run ($ms ms)" test "$ms" -lt 2000
 
+# A hook that sends its output to a log of its own, as renewal scripts
+# do, then takes its time: certprobe waits for it without using the CPU
+# (the pipe at end of file is not polled again and again), and the
+# re-check sees the renewal. Its CPU time alone, from runstat: that of
+# the hook is not certprobe's.
+due a 10
+printf '%s\n' "$T/a/cert.pem renew=\"exec >>$T/renew.log 2>&1; sleep 4; $T/hook.sh\"" >"$T/quiet.conf"
+run "$RUNSTAT" -n 1 -w 0 -v -- "$CERTPROBE" -C "$T/quiet.conf" --renew
+self=$(printf '%s\n' "$out" | sed -n 's/.*median_self_cpu_s=\([0-9.-]*\).*/\1/p')
+expect_out "exit=0" "a hook that redirected its output and slept: renewed, OK after the re-check"
+expect_out "OK           89  $(NEW_END)  $T/a/cert.pem" "the re-check shows the renewed certificate"
+check "certprobe's own CPU while the hook slept 4 s is near zero (${self:-?} s)" \
+    awk -v s="${self:--1}" 'BEGIN { exit !(s >= 0 && s < 0.5) }'
+# A background child of the hook that keeps its output open and writes
+# without end (long enough to fill the pipe before the hook exits): what
+# is in the pipe is read within renew_timeout, no more; the hook exited
+# 0, so its check is checked again. The child is not killed, but the
+# pipe, closed, ends it.
+due a 10
+printf '%s\n' "$T/a/cert.pem renew=\"$T/hook.sh; yes flood & echo \$! >$T/flood.pid; sleep 0.5\" renew_timeout=2" >"$T/flood.conf"
+timed_run "$CERTPROBE" -C "$T/flood.conf" --renew
+expect_rc 0 "a hook whose child floods the pipe after it exited: renewed"
+check "the drain ends by renew_timeout ($ms ms)" test "$ms" -lt 3000
+gone() { for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done; return 1; }
+check "and the flooding child is gone with the pipe" gone "$(cat "$T/flood.pid")"
+# One that only holds the pipe open, quietly, past renew_timeout: not
+# waited for at all.
+due a 10
+printf '%s\n' "$T/a/cert.pem renew=\"(sleep 30 & echo \$! >$T/linger.pid); exit 0\" renew_timeout=2" >"$T/linger.conf"
+timed_run "$CERTPROBE" -C "$T/linger.conf" --renew
+check "a child that holds the pipe open past renew_timeout does not hold the run ($ms ms)" test "$ms" -lt 2000
+kill "$(cat "$T/linger.pid")" 2>/dev/null
+
 # --- what does not trigger: an unreachable endpoint, a check that is fine
 set -- $("$top_builddir/tests/tools/freeport" 1)
 printf '%s\n' "tls://127.0.0.1:$1 renew=\"touch $T/unreachable-ran\"" \
