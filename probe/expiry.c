@@ -45,6 +45,14 @@ strict_shape(const ASN1_TIME *t)
 	    t->data[t->length - 1] == 'Z';
 }
 
+/* Whether OpenSSL reads `t` (and its Unix time, into `out`). */
+static int
+readable(const ASN1_TIME *t, int64_t *out)
+{
+	*out = 0;
+	return strict_shape(t) && cp_time_from_asn1(t, out) == 0;
+}
+
 static void
 set(struct cp_validity *v, enum cp_state s, enum cp_dates d)
 {
@@ -59,13 +67,13 @@ cp_expiry_eval(const ASN1_TIME *nb, const ASN1_TIME *na,
 	int64_t warn, crit, far;
 	int c;
 
-	v->not_before = v->not_after = v->days_left = 0;
-	v->bad = CP_BAD_NONE;
-	if (!strict_shape(na) || cp_time_from_asn1(na, &v->not_after) == -1)
-		v->bad = CP_BAD_NOT_AFTER;
-	else if (!strict_shape(nb) ||
-	    cp_time_from_asn1(nb, &v->not_before) == -1)
-		v->bad = CP_BAD_NOT_BEFORE;
+	/* Each date on its own: one that cannot be read must not hide the
+	 * other, which the outputs still show. */
+	v->days_left = 0;
+	v->has_not_after = readable(na, &v->not_after);
+	v->has_not_before = readable(nb, &v->not_before);
+	v->bad = !v->has_not_after ? CP_BAD_NOT_AFTER :
+	    !v->has_not_before ? CP_BAD_NOT_BEFORE : CP_BAD_NONE;
 	if (v->bad != CP_BAD_NONE) {
 		set(v, CP_UNKNOWN, CP_DATES_UNREADABLE);
 		return;
@@ -96,6 +104,9 @@ cp_expiry_eval(const ASN1_TIME *nb, const ASN1_TIME *na,
 		set(v, CP_CRITICAL, CP_DATES_NOT_YET);
 	return;
 unreadable:
+	/* X509_cmp_time refused what ASN1_TIME_to_tm took: not read. */
+	v->has_not_after = 0;
+	v->not_after = v->days_left = 0;
 	v->bad = CP_BAD_NOT_AFTER;
 	set(v, CP_UNKNOWN, CP_DATES_UNREADABLE);
 }

@@ -42,10 +42,13 @@ enum cp_bad_time {
 struct cp_validity {
 	enum cp_state state;
 	enum cp_dates dates;
-	enum cp_bad_time bad;  /* the unreadable one, if any */
-	int64_t not_before;   /* Unix seconds; 0 when unreadable */
-	int64_t not_after;    /* Unix seconds; 0 when unreadable */
-	int64_t days_left;    /* floor((notAfter - now) / 86400) */
+	enum cp_bad_time bad;  /* the unreadable one (notAfter if both) */
+	int has_not_before;    /* whether OpenSSL read notBefore */
+	int has_not_after;     /* whether OpenSSL read notAfter */
+	int64_t not_before;    /* Unix seconds when has_not_before, else 0 */
+	int64_t not_after;     /* Unix seconds when has_not_after, else 0 */
+	int64_t days_left;     /* floor((notAfter - now) / 86400), unless
+	                        * dates is CP_DATES_UNREADABLE */
 };
 
 /* Decides the state of the window [notBefore, notAfter] under `lim`. */

@@ -107,14 +107,15 @@ c_sha256(const struct cp_report *rep, const struct cp_result *r,
 	text(v, v->own, 64);
 }
 
-/* Dates that OpenSSL cannot read are null, never 1970. */
+/* Dates that OpenSSL cannot read are null (no sample in Prometheus),
+ * never 1970: each date says whether it was read. */
 static void
 c_not_before(const struct cp_report *rep, const struct cp_result *r,
     const struct cp_cert *c, struct cp_field_value *v)
 {
 	(void)rep, (void)r;
 	v->present = 0;
-	if (c->v.dates != CP_DATES_UNREADABLE || c->v.bad == CP_BAD_NOT_AFTER)
+	if (c->v.has_not_before)
 		number(v, c->v.not_before);
 }
 
@@ -124,7 +125,7 @@ c_not_after(const struct cp_report *rep, const struct cp_result *r,
 {
 	(void)rep, (void)r;
 	v->present = 0;
-	if (c->v.dates != CP_DATES_UNREADABLE || c->v.bad == CP_BAD_NOT_BEFORE)
+	if (c->v.has_not_after)
 		number(v, c->v.not_after);
 }
 

@@ -9,7 +9,8 @@
  *     certprobe_cert_not_after_seconds{target="/etc/ssl/a.pem",subject="CN = a",serial="01",position="file"} 1798761600
  *
  * A label set seen twice in a family (the same file named twice) is
- * written once: a collector refuses a file with duplicates.
+ * written once: a collector refuses a file with duplicates. Two label
+ * sets that differ are two series, always.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,10 +23,22 @@
 #include "output.h"
 #include "result.h"
 
-/* The label sets of one family already written, by fingerprint. */
+/*
+ * The label sets of one family already written: an open-addressing
+ * table keyed by a fingerprint, holding each label set itself. Equal
+ * fingerprints alone prove nothing (a server chooses the subject that
+ * goes into a label, and could make two collide), so a set counts as
+ * seen only when its text is the same too.
+ */
+struct seen_set {
+	uint64_t h;           /* fingerprint of `text`; 0: the slot is free */
+	char *text;           /* the series' name and labels, as written */
+	size_t len;
+};
+
 struct seen {
-	uint64_t *h;
-	size_t cap;
+	struct seen_set *set;
+	size_t cap;           /* more than the samples of any family */
 };
 
 static uint64_t
@@ -39,17 +52,37 @@ fingerprint(const char *s, size_t len)
 	return h ? h : 1;
 }
 
-/* 1 when `h` is new (and is now kept), 0 when seen before. */
-static int
-first_time(struct seen *s, uint64_t h)
+/* Forgets the sets of the family before. */
+static void
+seen_clear(struct seen *s)
 {
-	size_t i = (size_t)h % s->cap;
+	size_t i;
 
-	while (s->h[i] != 0 && s->h[i] != h)
+	for (i = 0; i < s->cap; i++)
+		free(s->set[i].text);
+	memset(s->set, 0, s->cap * sizeof(*s->set));
+}
+
+/* 1 when the label set `text` is new (and is now kept), 0 when written
+ * before, -1 when out of memory. */
+static int
+first_time(struct seen *s, const char *text, size_t len)
+{
+	uint64_t h = fingerprint(text, len);
+	size_t i = (size_t)(h % s->cap);
+	struct seen_set *e;
+
+	for (e = &s->set[i]; e->h != 0; e = &s->set[i]) {
+		if (e->h == h && e->len == len && memcmp(e->text, text,
+		    len) == 0)
+			return 0;
 		i = (i + 1) % s->cap;
-	if (s->h[i] == h)
-		return 0;
-	s->h[i] = h;
+	}
+	if ((e->text = malloc(len)) == NULL)
+		return -1;
+	memcpy(e->text, text, len);
+	e->len = len;
+	e->h = h;
 	return 1;
 }
 
@@ -97,8 +130,13 @@ sample(FILE *out, struct cp_buf *b, const struct cp_field *metric,
 	    (c != NULL && labels(b, cp_cert_fields, rep, r, c) == -1) ||
 	    cp_buf_addc(b, '}') == -1)
 		return -1;
-	if (first_time(seen, fingerprint(b->data, b->len)))
+	switch (first_time(seen, b->data, b->len)) {
+	case -1:
+		return -1;
+	case 1:
 		fprintf(out, "%s %lld\n", b->data, (long long)v.num);
+		break;
+	}
 	return 0;
 }
 
@@ -109,7 +147,7 @@ family(FILE *out, struct cp_buf *b, const struct cp_field *metric,
 {
 	size_t i, k;
 
-	memset(seen->h, 0, seen->cap * sizeof(*seen->h));
+	seen_clear(seen);
 	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", metric->metric,
 	    metric->help, metric->metric);
 	for (i = 0; i < rep->n; i++) {
@@ -140,7 +178,7 @@ cp_out_prometheus(FILE *out, const struct cp_report *rep,
 	for (i = 0; i < rep->n; i++)
 		n += rep->results[i].ncerts + 1;
 	seen.cap = 2 * n + 1;
-	if ((seen.h = calloc(seen.cap, sizeof(*seen.h))) == NULL)
+	if ((seen.set = calloc(seen.cap, sizeof(*seen.set))) == NULL)
 		return -1;
 	cp_buf_init(&b, 1 << 20);
 	for (f = cp_result_fields; f->name != NULL; f++)
@@ -152,6 +190,7 @@ cp_out_prometheus(FILE *out, const struct cp_report *rep,
 	rc = ferror(out) ? -1 : 0;
 out:
 	cp_buf_free(&b);
-	free(seen.h);
+	seen_clear(&seen);
+	free(seen.set);
 	return rc;
 }

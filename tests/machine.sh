@@ -43,6 +43,7 @@ epoch() { date -u -d "$(enddate "$1")" +%s; }
 serial() { openssl x509 -noout -serial -in "$1" | sed 's/^serial=//'; }
 sha256() { openssl x509 -noout -fingerprint -sha256 -in "$1" | sed 's/^.*=//; s/://g' | tr A-F a-f; }
 subject() { openssl x509 -noout -subject -in "$1" | sed 's/^subject=//'; }
+startdate() { openssl x509 -noout -startdate -in "$1" | sed 's/^notBefore=//'; }
 
 # jqv FILTER: a value of the last output.
 jqv() { printf '%s\n' "$out" | jq -r "$1"; }
@@ -102,6 +103,36 @@ check "prometheus: the same file twice is one series" test "$(count_out "certpro
 check "prometheus: a hostile subject passes promtool" sh -c 'promtool check metrics <"$1"' _ "$T/.out"
 expect_out 'subject="CN = a\\\\\"b $(touch pwned-by-certprobe) \\x1b[31m\\x0d\\x0aBcc' "prometheus: quotes and backslashes quoted in the label"
 check "prometheus: no raw control character in the output" test "$(tr -d '\n' <"$T/.out" | tr -d '[:print:]' | wc -c)" = 0
+
+# --- A date OpenSSL cannot read is null in JSON and has no sample in
+# Prometheus, never 1970 or 0; the date beside it is still shown.
+mkcert -o "$T/badafter.pem" -s /CN=badafter --not-before @$((NOW - 5 * DAY)) \
+    --not-after raw:99991399999999Z
+mkcert -o "$T/badboth.pem" -s /CN=badboth --not-before raw:99991399999999Z \
+    --not-after raw:99991399999999Z
+check "openssl reads the notBefore beside the bad notAfter" test "$(startdate "$T/badafter.pem")" != ""
+run "$CERTPROBE" --format json "$T/badafter.pem" "$T/badboth.pem"
+expect_rc 3 "json: an unreadable date is UNKNOWN"
+expect_jq '.results[0].certificates[0].not_before' \
+    "$(date -u -d "$(startdate "$T/badafter.pem")" +%Y-%m-%dT%H:%M:%SZ)" \
+    "json: notBefore as openssl reads it, beside an unreadable notAfter"
+expect_jq '.results[0].certificates[0] | [.not_after, .days_left] | map(. == null) | all' true \
+    "json: the unreadable notAfter and days_left are null"
+expect_jq '.results[1].certificates[0] | [.not_before, .not_after, .days_left] | map(. == null) | all' true \
+    "json: both dates unreadable: both null"
+check "json: no date of 1970 anywhere" test "$(count_out 1970-01-01)" = 0
+run "$CERTPROBE" --format prometheus "$T/badafter.pem" "$T/badboth.pem"
+check "prometheus: unreadable dates pass promtool" sh -c 'promtool check metrics <"$1"' _ "$T/.out"
+expect_out "certprobe_cert_not_before_seconds{target=\"$T/badafter.pem\",subject=\"CN = badafter\",serial=\"$(serial "$T/badafter.pem")\",position=\"file\"} $(date -u -d "$(startdate "$T/badafter.pem")" +%s)" \
+    "prometheus: notBefore as Unix time, beside an unreadable notAfter"
+check "prometheus: no notAfter sample for an unreadable notAfter" \
+    test "$(count_out "certprobe_cert_not_after_seconds{target=\"$T/bad")" = 0
+check "prometheus: no notBefore sample for an unreadable notBefore" \
+    test "$(count_out "certprobe_cert_not_before_seconds{target=\"$T/badboth.pem\"")" = 0
+check "prometheus: no date sample of 0" \
+    test "$(printf '%s\n' "$out" | grep -c '^certprobe_cert_not_[a-z]*_seconds{.*} 0$')" = 0
+expect_out "certprobe_cert_state{target=\"$T/badboth.pem\",subject=\"CN = badboth\",serial=\"$(serial "$T/badboth.pem")\",position=\"file\"} 3" \
+    "prometheus: the certificate's state is there, UNKNOWN"
 
 # --- --output FILE: replaced whole, readable by a collector
 echo "old" >"$T/certs.prom"

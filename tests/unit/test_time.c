@@ -221,11 +221,42 @@ test_special(void)
 	ASN1_TIME_free(nb);
 }
 
+/* An unreadable date is marked as such and hides nothing beside it. */
+static void
+test_unreadable(void)
+{
+	const int64_t now = 1780000000;
+	struct cp_limits lim = { now, cp_threshold_days(30),
+	    cp_threshold_days(14) };
+	struct cp_validity v;
+	ASN1_TIME *good = ASN1_TIME_adj(NULL, (time_t)now, 0, 0);
+	ASN1_TIME *bad = asn1("99991399999999Z", 1);
+
+	cp_expiry_eval(good, bad, &lim, &v);
+	tap_ok(v.dates == CP_DATES_UNREADABLE && v.bad == CP_BAD_NOT_AFTER &&
+	    !v.has_not_after, "notAfter 99991399999999Z is not read");
+	tap_ok(v.has_not_before && v.not_before == now,
+	    "the notBefore beside it is read all the same");
+	cp_expiry_eval(bad, good, &lim, &v);
+	tap_ok(v.bad == CP_BAD_NOT_BEFORE && !v.has_not_before &&
+	    v.has_not_after && v.not_after == now,
+	    "an unreadable notBefore: notAfter read");
+	cp_expiry_eval(bad, bad, &lim, &v);
+	tap_ok(v.bad == CP_BAD_NOT_AFTER && !v.has_not_before &&
+	    !v.has_not_after, "both unreadable: neither is read");
+	cp_expiry_eval(good, good, &lim, &v);
+	tap_ok(v.has_not_before && v.has_not_after,
+	    "both readable: both read");
+	ASN1_TIME_free(good);
+	ASN1_TIME_free(bad);
+}
+
 int
 main(void)
 {
 	test_conversions();
 	test_boundaries();
 	test_special();
+	test_unreadable();
 	return tap_done();
 }
