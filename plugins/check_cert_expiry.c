@@ -173,7 +173,8 @@ build(const struct cp_cli *cli, struct cp_config *cfg, char *err,
 		if (add_target(cfg, text, err, errlen) == -1)
 			goto out;
 	}
-	if (cp_config_override(cfg, &cli->ovr) == -1)
+	if (cp_config_override(cfg, &cli->ovr) == -1 ||
+	    cp_fe_warn(PROG, cfg) == -1)
 		goto out;
 	cfg->g.jobs = PLUGIN_JOBS;
 	rc = 0;

@@ -582,6 +582,31 @@ read_pem(struct reading *r, const char *buf, size_t len)
 		cp_load_fail(r->err, CP_FAIL_NOCERT, "no certificate found");
 }
 
+/* Whether the bytes begin as DER (a SEQUENCE) that the file ends before:
+ * a certificate, PKCS#7 or PKCS#12 cut short by a failed copy or
+ * renewal, which is reported as broken wherever it is found. */
+static int
+cut_der(const unsigned char *buf, size_t len, struct cp_load_error *err)
+{
+	const unsigned char *p = buf;
+	long body;
+	int tag, cls;
+
+	if (len < 2 || buf[0] != 0x30 || len > LONG_MAX)
+		return 0;
+	/* A header read whole, whose length runs past the end: OpenSSL
+	 * flags that as an error (0x80) on a constructed object. */
+	if (ASN1_get_object(&p, &body, &tag, &cls, (long)len) !=
+	    (0x80 | V_ASN1_CONSTRUCTED) || tag != V_ASN1_SEQUENCE) {
+		ERR_clear_error();
+		return 0;
+	}
+	ERR_clear_error();
+	cp_load_fail(err, CP_FAIL_BADCERT, "truncated: its DER encoding "
+	    "needs %ld bytes, the file holds %zu", body + (long)(p - buf), len);
+	return 1;
+}
+
 /* A binary file: one DER certificate (trailing bytes allowed, as openssl
  * allows them), PKCS#7 or PKCS#12. */
 static void
@@ -596,6 +621,8 @@ read_binary(struct reading *r, const unsigned char *buf, size_t len)
 	if ((rc = read_pkcs7(r, buf, len)) != 1)
 		return;
 	if ((rc = read_pkcs12(r, buf, len)) != 1)
+		return;
+	if (cut_der(buf, len, r->err))
 		return;
 	cp_load_fail(r->err, CP_FAIL_NOCERT, "no certificate found (not PEM, "
 	    "DER, PKCS#7 or PKCS#12)");
@@ -623,7 +650,7 @@ cp_certfile_read(struct cp_loader *ld, int fd, const struct stat *st,
 	buf = ld->file.data;
 	len = ld->file.len;
 	if (len == 0)
-		cp_load_fail(err, CP_FAIL_NOCERT, "empty file");
+		cp_load_fail(err, CP_FAIL_NOCERT, "holds no certificate (empty)");
 	else if (next_begin(buf, len, 0) < len)
 		read_pem(&r, buf, len);
 	/* Binary, or binary that happens to hold a BEGIN line: DER always

@@ -130,10 +130,9 @@ cp_chain_expected(const char *path, struct cp_expected *x)
 	int fd = -1, rc = -1;
 
 	memset(x, 0, sizeof(*x));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	if ((fd = cp_open_file(AT_FDCWD, path, &st, &lerr)) == -1) {
 		snprintf(x->error, sizeof(x->error), "expect=%s: %s", path,
-		    cp_errno_text(errno));
+		    lerr.msg);
 		goto out;
 	}
 	if ((loader = cp_loader_new(CP_FILE_MAX)) == NULL) {

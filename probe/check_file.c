@@ -1,4 +1,5 @@
 /* File checks: expand the target, read each file, judge each certificate. */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,8 +48,29 @@ on_cert(void *arg, const struct cp_der_cert *d, size_t index, size_t total)
 	return 0;
 }
 
+/*
+ * Whether a file found by a search is named like a certificate: emptied
+ * by a failed renewal, it is reported, where other files that hold no
+ * certificate (keys, READMEs) are passed over.
+ */
+static int
+cert_named(const char *path)
+{
+	static const char *const like[] = { "*.pem", "*.crt", "*.cer",
+	    "*.der", "cert*", "fullchain*", "chain*" };
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base != NULL ? base + 1 : path;
+	for (i = 0; i < sizeof(like) / sizeof(like[0]); i++)
+		if (fnmatch(like[i], base, 0) == 0)
+			return 1;
+	return 0;
+}
+
 /* Reads one file into the current result; 1 if the result is to be
- * dropped (a file without certificates found by a directory search). */
+ * dropped (a file without certificates found by a directory search,
+ * unless it is an empty one named like a certificate). */
 static int
 read_one(struct file_check *fc, int fd, const struct stat *st, int named)
 {
@@ -65,7 +87,8 @@ read_one(struct file_check *fc, int fd, const struct stat *st, int named)
 	free(pwfile);
 	if (err.fail == CP_FAIL_INTERNAL)
 		return -1;
-	if (n == 0 && err.fail == CP_FAIL_NOCERT && !named)
+	if (n == 0 && err.fail == CP_FAIL_NOCERT && !named &&
+	    !(st->st_size == 0 && cert_named(fc->path)))
 		return 1;
 	if (err.fail != CP_FAIL_NONE && cp_result_fail(fc->r, err.fail, "%s",
 	    err.msg) == -1)

@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bounds.h"
 #include "buf.h"
 #include "readfile.h"
 #include "config.h"
 #include "dirlist.h"
+#include "perms.h"
 
 #define MAX_TOKENS 64
 
@@ -69,31 +72,33 @@ cp_config_free(struct cp_config *cfg)
 		free(cfg->diags[i].msg);
 	}
 	free(cfg->diags);
+	for (i = 0; i < cfg->nwarns; i++) {
+		free(cfg->warns[i].origin);
+		free(cfg->warns[i].msg);
+	}
+	free(cfg->warns);
 	cp_settings_free(&cfg->defaults);
 	cp_globals_free(&cfg->g);
 	free(cfg->main_path);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-int
-cp_config_error(struct cp_config *cfg, const char *origin, const char *fmt, ...)
+/* Appends a diagnostic to `*list`; -1 when memory runs out. */
+static int
+add_diag(struct cp_diag **list, size_t *n, size_t *cap, const char *origin,
+    const char *msg)
 {
 	struct cp_diag *d;
-	char msg[CP_ERROR_MAX];
-	va_list ap;
 
-	if (cfg->ndiags == cfg->capdiags) {
-		size_t cap = cfg->capdiags ? cfg->capdiags * 2 : 8;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
 
-		if ((d = realloc(cfg->diags, cap * sizeof(*d))) == NULL)
+		if ((d = realloc(*list, c * sizeof(*d))) == NULL)
 			return -1;
-		cfg->diags = d;
-		cfg->capdiags = cap;
+		*list = d;
+		*cap = c;
 	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	d = &cfg->diags[cfg->ndiags];
+	d = &(*list)[*n];
 	d->origin = origin ? strdup(origin) : NULL;
 	d->msg = strdup(msg);
 	if (d->msg == NULL || (origin != NULL && d->origin == NULL)) {
@@ -101,8 +106,38 @@ cp_config_error(struct cp_config *cfg, const char *origin, const char *fmt, ...)
 		free(d->msg);
 		return -1;
 	}
-	cfg->ndiags++;
+	(*n)++;
 	return 0;
+}
+
+int
+cp_config_error(struct cp_config *cfg, const char *origin, const char *fmt, ...)
+{
+	char msg[CP_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return add_diag(&cfg->diags, &cfg->ndiags, &cfg->capdiags, origin,
+	    msg);
+}
+
+int
+cp_config_warn(struct cp_config *cfg, const char *origin, const char *fmt, ...)
+{
+	char msg[CP_ERROR_MAX];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < cfg->nwarns; i++)
+		if (strcmp(cfg->warns[i].msg, msg) == 0)
+			return 0;
+	return add_diag(&cfg->warns, &cfg->nwarns, &cfg->capwarns, origin,
+	    msg);
 }
 
 /* Records an error at the current line of `p`. */
@@ -390,23 +425,35 @@ out:
 	return rc;
 }
 
-/* Reads and parses one file; a missing optional file is no error. */
+/*
+ * Reads and parses one file; a missing optional file is no error. One
+ * that someone else could write is refused: its renew= commands would
+ * run with our privileges.
+ */
 static int
 load_file(struct cp_config *cfg, const char *path, int required, int is_main)
 {
 	struct cp_load_error err = { CP_FAIL_NONE, "" };
+	char why[CP_ERROR_MAX];
 	struct cp_buf b;
 	struct stat st;
-	int rc;
+	int fd, rc;
 
 	if (!required && stat(path, &st) == -1 && errno == ENOENT)
 		return 0;
 	cfg->found = 1;
 	cp_buf_init(&b, CP_CONFIG_MAX + 1);
-	if (cp_read_file(path, &b, CP_CONFIG_MAX, &err) == -1)
+	if ((fd = cp_open_file(AT_FDCWD, path, &st, &err)) == -1)
+		rc = cp_config_error(cfg, path, "cannot read: %s", err.msg);
+	else if (!cp_perms_trusted(path, &st, why, sizeof(why)) ||
+	    !cp_perms_dirs_trusted(path, why, sizeof(why)))
+		rc = cp_config_error(cfg, path, "refused: %s", why);
+	else if (cp_read_fd(fd, &st, &b, CP_CONFIG_MAX, &err) == -1)
 		rc = cp_config_error(cfg, path, "cannot read: %s", err.msg);
 	else
 		rc = cp_config_parse(cfg, path, b.data, b.len, is_main);
+	if (fd != -1)
+		close(fd);
 	cp_buf_free(&b);
 	return rc;
 }
@@ -417,7 +464,8 @@ static int
 load_dir(struct cp_config *cfg, const char *dir, int required)
 {
 	struct cp_buf path;
-	char **names;
+	char **names, why[CP_ERROR_MAX];
+	struct stat st;
 	size_t n = 0, i;
 	DIR *d;
 	int err, rc = 0;
@@ -429,6 +477,12 @@ load_dir(struct cp_config *cfg, const char *dir, int required)
 		    cp_errno_text(errno));
 	}
 	cfg->found = 1;
+	if (fstat(dirfd(d), &st) == 0 && (!cp_perms_trusted(dir, &st, why,
+	    sizeof(why)) || !cp_perms_dirs_trusted(dir, why, sizeof(why)))) {
+		closedir(d);
+		return cp_config_error(cfg, dir, "refused, and every file in "
+		    "it: %s", why);
+	}
 	names = cp_dir_list(d, "*.conf", &n, &err);
 	closedir(d);
 	if (names == NULL)

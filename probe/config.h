@@ -37,6 +37,8 @@ struct cp_config {
 	size_t nchecks, capchecks;
 	struct cp_diag *diags;     /* errors, in the order found */
 	size_t ndiags, capdiags;
+	struct cp_diag *warns;     /* warnings: said, and nothing refused */
+	size_t nwarns, capwarns;
 	struct cp_settings defaults;  /* from certprobe.conf's `set` lines */
 	struct cp_globals g;
 	int found;                 /* a configuration file or checks.d existed */
@@ -71,6 +73,11 @@ int cp_config_add_target(struct cp_config *, const char *text,
 
 /* Records an error (origin may be NULL). -1 when memory runs out. */
 int cp_config_error(struct cp_config *, const char *origin, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+/* Records a warning, once however often it is met. -1 when memory runs
+ * out. */
+int cp_config_warn(struct cp_config *, const char *origin, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
 /* Applies command-line settings on top of every check. */

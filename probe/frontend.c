@@ -14,6 +14,8 @@
 #include "check.h"
 #include "escape.h"
 #include "frontend.h"
+#include "keymatch.h"
+#include "perms.h"
 #include "renew.h"
 #include "result.h"
 #include "timeconv.h"
@@ -62,24 +64,86 @@ cp_fe_start(const char *prog, const struct cp_cli *cli, void (*help)(void),
 	return -1;
 }
 
-/* Prints the configuration's errors to stderr, escaped. */
+/* Prints diagnostics to stderr, escaped, each with `lead` before it. */
 static void
-print_diags(const char *prog, const struct cp_config *cfg, const char *tail)
+print_list(const char *prog, const struct cp_diag *list, size_t n,
+    const char *lead, const char *tail)
 {
 	char *origin, *msg;
 	size_t i;
 
-	for (i = 0; i < cfg->ndiags; i++) {
-		const struct cp_diag *d = &cfg->diags[i];
+	for (i = 0; i < n; i++) {
+		const struct cp_diag *d = &list[i];
 
 		origin = d->origin ? cp_escape_dup(d->origin,
 		    strlen(d->origin)) : NULL;
 		msg = cp_escape_dup(d->msg, strlen(d->msg));
-		fprintf(stderr, "%s: %s%s%s%s\n", prog, origin ? origin : "",
-		    origin ? ": " : "", msg ? msg : "(out of memory)", tail);
+		fprintf(stderr, "%s: %s%s%s%s%s\n", prog, origin ? origin : "",
+		    origin ? ": " : "", lead, msg ? msg : "(out of memory)",
+		    tail);
 		free(origin);
 		free(msg);
 	}
+}
+
+/* The configuration's errors. */
+static void
+print_diags(const char *prog, const struct cp_config *cfg, const char *tail)
+{
+	print_list(prog, cfg->diags, cfg->ndiags, "", tail);
+}
+
+/* Warns once of one password file, `what` naming the setting. */
+static int
+check_secret(struct cp_config *cfg, const char *origin, const char *what,
+    const char *path)
+{
+	char why[CP_ERROR_MAX];
+
+	if (!cp_perms_exposed(path, why, sizeof(why)))
+		return 0;
+	return cp_config_warn(cfg, origin, "%s %s is %s", what, path, why);
+}
+
+/*
+ * Warns of every password file the checks and the mail settings name that
+ * group or others can read, as the checks will use them (after the
+ * command line's overrides). One named relative to a certificate is
+ * examined where the target is a file. -1 when memory runs out.
+ */
+static int
+check_secrets(struct cp_config *cfg)
+{
+	const char *last = NULL;
+	char *beside;
+	size_t i;
+	int rc = 0;
+
+	if (cfg->g.smtp_password_file != NULL)
+		rc = check_secret(cfg, cfg->main_path, "smtp_password_file",
+		    cfg->g.smtp_password_file);
+	for (i = 0; i < cfg->nchecks && rc == 0; i++) {
+		const struct cp_check *c = &cfg->checks[i];
+		const char *pw = c->s.password_file;
+		struct stat st;
+
+		if (pw == NULL || (last != NULL && strcmp(pw, last) == 0 &&
+		    pw[0] == '/'))
+			continue;
+		last = pw;
+		if (pw[0] == '/') {
+			rc = check_secret(cfg, c->origin, "password_file", pw);
+			continue;
+		}
+		if (c->target.kind != CP_TARGET_PATH ||
+		    stat(c->target.path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if ((beside = cp_path_beside(c->target.path, pw)) == NULL)
+			return -1;
+		rc = check_secret(cfg, c->origin, "password_file", beside);
+		free(beside);
+	}
+	return rc;
 }
 
 /* checks.d beside the configuration file, when -D does not say. */
@@ -182,7 +246,8 @@ cp_fe_load(const char *prog, const struct cp_cli *cli, int builtin,
 		rc = use_builtin(prog, cfg);
 	else
 		rc = 0;
-	if (rc == 0 && cp_config_override(cfg, &cli->ovr) == -1)
+	if (rc == 0 && (cp_config_override(cfg, &cli->ovr) == -1 ||
+	    cp_fe_warn(prog, cfg) == -1))
 		rc = -1;
 	if (cli->jobs > 0)
 		cfg->g.jobs = cli->jobs;
@@ -198,6 +263,15 @@ out:
 	if (rc == -1)
 		fprintf(stderr, "%s: out of memory\n", prog);
 	return rc == -1 ? CP_EXIT_USAGE : rc;
+}
+
+int
+cp_fe_warn(const char *prog, struct cp_config *cfg)
+{
+	if (check_secrets(cfg) == -1)
+		return -1;
+	print_list(prog, cfg->warns, cfg->nwarns, "warning: ", "");
+	return 0;
 }
 
 int

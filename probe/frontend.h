@@ -39,6 +39,11 @@ int cp_fe_start(const char *prog, const struct cp_cli *, void (*help)(void),
 int cp_fe_load(const char *prog, const struct cp_cli *, int builtin,
     struct cp_config *);
 
+/* Prints the configuration's warnings to stderr, once it knows its final
+ * settings: those of its loading, and password files that group or
+ * others can read. -1 when memory runs out. */
+int cp_fe_warn(const char *prog, struct cp_config *);
+
 /* --check-config: prints every error (or a summary) and returns the exit
  * status: 0 when the configuration is valid, 3 otherwise. */
 int cp_fe_check_config(const char *prog, const struct cp_config *);

@@ -1,4 +1,5 @@
 /* Bounded whole-file reads. */
+#define _GNU_SOURCE     /* O_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -12,6 +13,9 @@
 
 #include "buf.h"
 #include "readfile.h"
+
+/* A file is read without blocking and never becomes our terminal. */
+#define READ_FLAGS (O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
 
 void
 cp_load_fail(struct cp_load_error *err, enum cp_fail f, const char *fmt, ...)
@@ -91,6 +95,71 @@ read_all(int fd, size_t size, struct cp_buf *into, size_t max,
 	}
 }
 
+const char *
+cp_file_type_text(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "neither a file nor a directory";
+}
+
+/* The file behind `pathfd` (an O_PATH descriptor), opened for reading:
+ * through /proc, which names that very file. Where /proc is not mounted,
+ * by its path again, and refused unless it is still the same file. */
+static int
+reopen(int pathfd, int dirfd, const char *path, const struct stat *st)
+{
+	char self[64];
+	struct stat now;
+	int fd, e;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pathfd);
+	fd = open(self, READ_FLAGS);
+	if (fd != -1 || errno != ENOENT || access("/proc/self/fd",
+	    F_OK) == 0)
+		return fd;
+	if ((fd = openat(dirfd, path, READ_FLAGS)) == -1)
+		return -1;
+	if (fstat(fd, &now) == -1 || now.st_dev != st->st_dev ||
+	    now.st_ino != st->st_ino) {
+		e = errno;
+		close(fd);
+		errno = e != 0 ? e : ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+int
+cp_open_file(int dirfd, const char *path, struct stat *st,
+    struct cp_load_error *err)
+{
+	int pathfd, fd = -1, e = 0;
+
+	if ((pathfd = openat(dirfd, path, O_PATH | O_CLOEXEC)) == -1 ||
+	    fstat(pathfd, st) == -1) {
+		e = errno;
+		cp_load_fail(err, CP_FAIL_FILE, "%s", cp_errno_text(e));
+	} else if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		cp_load_fail(err, CP_FAIL_FILE, "not a regular file (%s)",
+		    cp_file_type_text(st->st_mode));
+	else if ((fd = reopen(pathfd, dirfd, path, st)) == -1) {
+		e = errno;
+		cp_load_fail(err, CP_FAIL_FILE, "%s", e == ESTALE ?
+		    "changed while it was being opened" : cp_errno_text(e));
+	}
+	if (pathfd != -1)
+		close(pathfd);
+	errno = e;
+	return fd;
+}
+
 int
 cp_read_fd(int fd, const struct stat *st, struct cp_buf *into, size_t max,
     struct cp_load_error *err)
@@ -99,7 +168,8 @@ cp_read_fd(int fd, const struct stat *st, struct cp_buf *into, size_t max,
 	if (S_ISDIR(st->st_mode))
 		cp_load_fail(err, CP_FAIL_FILE, "is a directory");
 	else if (!S_ISREG(st->st_mode))
-		cp_load_fail(err, CP_FAIL_FILE, "not a regular file");
+		cp_load_fail(err, CP_FAIL_FILE, "not a regular file (%s)",
+		    cp_file_type_text(st->st_mode));
 	else if ((uintmax_t)st->st_size > max)
 		too_large(err, max);
 	else
@@ -115,16 +185,9 @@ cp_read_file(const char *path, struct cp_buf *into, size_t max,
 	int fd, rc = -1;
 
 	cp_buf_reset(into);
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1) {
-		cp_load_fail(err, CP_FAIL_FILE, "%s", cp_errno_text(errno));
+	if ((fd = cp_open_file(AT_FDCWD, path, &st, err)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1)
-		cp_load_fail(err, CP_FAIL_FILE, "%s", cp_errno_text(errno));
-	else
-		rc = cp_read_fd(fd, &st, into, max, err);
+	rc = cp_read_fd(fd, &st, into, max, err);
 	close(fd);
 	return rc;
 }

@@ -21,6 +21,23 @@ struct cp_load_error {
 };
 
 /*
+ * Opens `path` (relative to `dirfd`, or AT_FDCWD) for reading when it is
+ * a regular file or a directory, its status in *st. Anything else (a
+ * FIFO, a device, a socket) is never opened for reading: that could
+ * block, release a writer waiting on a FIFO, or act on a device. The
+ * path is resolved once, the type read off that descriptor, and the
+ * same file reopened through it: no window between check and open.
+ * The descriptor, or -1 with the reason in `err` (CP_FAIL_FILE) and
+ * errno the system's (0 for a file refused for its type).
+ */
+int cp_open_file(int dirfd, const char *path, struct stat *st,
+    struct cp_load_error *err);
+
+/* "a FIFO", "a character device", ...: what a file that is neither a
+ * regular file nor a directory is, in words. */
+const char *cp_file_type_text(mode_t);
+
+/*
  * Replaces the content of `into` with the file's bytes. Refuses what is
  * not a regular file and files over `max` bytes. 0, or -1 with `err`
  * (CP_FAIL_FILE, or CP_FAIL_INTERNAL when memory runs out).

@@ -10,8 +10,11 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "buf.h"
+#include "readfile.h"
 #include "trust.h"
 
 struct trust_entry {
@@ -115,17 +118,70 @@ system_store(X509_STORE *st, int *partial)
 	return X509_STORE_load_path(st, dir);
 }
 
+/*
+ * cafile=: read the way every other file is (never a FIFO or a device,
+ * within the size bound), then given to OpenSSL from memory, which
+ * X509_STORE_load_file would open with fopen and block on a FIFO.
+ * Its certificates and CRLs in PEM, as OpenSSL's own loader takes.
+ */
+static int
+load_cafile(X509_STORE *st, const char *file, char *why, size_t len)
+{
+	struct cp_load_error err = { CP_FAIL_NONE, "" };
+	STACK_OF(X509_INFO) *infos = NULL;
+	struct cp_buf b;
+	BIO *bio = NULL;
+	int i, n = 0, rc = 0;
+
+	cp_buf_init(&b, 4096);
+	if (cp_read_file(file, &b, CP_FILE_MAX, &err) == -1) {
+		snprintf(why, len, "%s", err.msg);
+		goto out;
+	}
+	if (b.len == 0) {
+		snprintf(why, len, "no certificate or CRL in it (empty)");
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) == NULL ||
+	    (infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL)) == NULL)
+		goto fail;
+	for (i = 0; i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(infos, i);
+
+		if ((xi->x509 != NULL && !X509_STORE_add_cert(st, xi->x509)) ||
+		    (xi->crl != NULL && !X509_STORE_add_crl(st, xi->crl)))
+			goto fail;
+		n += xi->x509 != NULL || xi->crl != NULL;
+	}
+	if (n == 0) {
+		snprintf(why, len, "no certificate or CRL in it");
+		goto out;
+	}
+	rc = 1;
+	goto out;
+fail:
+	snprintf(why, len, "%s", load_error());
+out:
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(bio);
+	cp_buf_free(&b);
+	return rc;
+}
+
 static void
 trust_load(struct trust_entry *e)
 {
+	char why[CP_ERROR_MAX] = "";
+
 	ERR_clear_error();
 	if ((e->store = X509_STORE_new()) != NULL && (e->cafile != NULL ?
-	    X509_STORE_load_file(e->store, e->cafile) :
+	    load_cafile(e->store, e->cafile, why, sizeof(why)) :
 	    system_store(e->store, &e->partial)) == 1)
 		return;
 	snprintf(e->error, sizeof(e->error), "cannot load the trusted "
 	    "certificates%s%s%s: %s", e->cafile ? " of cafile '" : "",
-	    e->cafile ? e->cafile : "", e->cafile ? "'" : "", load_error());
+	    e->cafile ? e->cafile : "", e->cafile ? "'" : "",
+	    *why ? why : load_error());
 	X509_STORE_free(e->store);
 	e->store = NULL;
 }

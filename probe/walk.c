@@ -12,9 +12,6 @@
 #include "readfile.h"
 #include "walk.h"
 
-/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-#define OPEN_FLAGS (O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-
 struct walk {
 	cp_walk_cb cb;
 	void *arg;
@@ -54,27 +51,28 @@ join(struct cp_buf *b, const char *dir, const char *name)
 	return cp_buf_addstr(b, name);
 }
 
-static int walk_fd(struct walk *, const char *, int fd, int named);
+static int walk_opened(struct walk *, const char *, int fd,
+    const struct stat *, int named);
 
 /*
  * One entry of a directory being searched. Regular files and directories
  * are opened by name relative to the directory; links are followed;
  * what is neither a file nor a directory (FIFOs, sockets, devices) is
- * passed over without being opened, since opening it could block or act.
+ * passed over without being opened for reading, since that could block
+ * or act.
  */
 static int
 walk_entry(struct walk *w, int dirfd, const char *name, const char *path)
 {
+	struct cp_load_error err = { CP_FAIL_NONE, "" };
 	struct stat st;
 	int fd;
 
-	if (fstatat(dirfd, name, &st, 0) == -1)
-		return report_error(w, path, 0, cp_errno_text(errno));
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+	if ((fd = cp_open_file(dirfd, name, &st, &err)) != -1)
+		return walk_opened(w, path, fd, &st, 0);
+	if (errno == 0)
 		return 0;
-	if ((fd = openat(dirfd, name, OPEN_FLAGS)) == -1)
-		return report_error(w, path, 0, cp_errno_text(errno));
-	return walk_fd(w, path, fd, 0);
+	return report_error(w, path, 0, err.msg);
 }
 
 /* Searches the directory open on `fd` (which it takes over), refusing
@@ -127,22 +125,14 @@ walk_dir(struct walk *w, const char *path, int fd, const struct stat *st,
 
 /* What an open path is: a directory is searched, a file handed over. */
 static int
-walk_fd(struct walk *w, const char *path, int fd, int named)
+walk_opened(struct walk *w, const char *path, int fd, const struct stat *st,
+    int named)
 {
-	struct stat st;
 	int rc;
 
-	if (fstat(fd, &st) == -1) {
-		rc = report_error(w, path, named, cp_errno_text(errno));
-		close(fd);
-		return rc;
-	}
-	if (S_ISDIR(st.st_mode))
-		return walk_dir(w, path, fd, &st, named);
-	if (S_ISREG(st.st_mode))
-		rc = report(w, path, fd, &st, named, NULL);
-	else
-		rc = named ? report_error(w, path, named, "not a regular file") : 0;
+	if (S_ISDIR(st->st_mode))
+		return walk_dir(w, path, fd, st, named);
+	rc = report(w, path, fd, st, named, NULL);
 	close(fd);
 	return rc;
 }
@@ -153,15 +143,16 @@ walk_fd(struct walk *w, const char *path, int fd, int named)
 static int
 walk_named(struct walk *w, const char *path, int in_glob)
 {
+	struct cp_load_error err = { CP_FAIL_NONE, "" };
 	struct stat st;
 	int fd, e;
 
-	if ((fd = open(path, OPEN_FLAGS)) != -1)
-		return walk_fd(w, path, fd, 1);
+	if ((fd = cp_open_file(AT_FDCWD, path, &st, &err)) != -1)
+		return walk_opened(w, path, fd, &st, 1);
 	e = errno;
 	if (in_glob && (e == ENOENT || e == ENOTDIR) && lstat(path, &st) == -1)
 		return 0;
-	return report_error(w, path, 1, cp_errno_text(e));
+	return report_error(w, path, 1, err.msg);
 }
 
 static int

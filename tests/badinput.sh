@@ -33,7 +33,7 @@ run "$CERTPROBE" --now @$NOW "$B/good.pem" "$B/empty.pem" "$B/garbage.bin" \
 expect_rc 3 "bad files make the run UNKNOWN"
 expect_out "OK           90  $(enddate "$B/good.pem")  $B/good.pem" "the good certificate is still reported"
 expect_out "$B/empty.pem" "empty file named"
-expect_out "empty file" "empty file: says so"
+expect_out "holds no certificate (empty)" "empty file: says so"
 expect_out "$B/garbage.bin" "garbage named"
 expect_out "no certificate found (not PEM, DER, PKCS#7 or PKCS#12)" "garbage: says what was expected"
 expect_out "certificate at line 1 is truncated: no '-----END CERTIFICATE-----' line" "truncated PEM: says where"
@@ -48,7 +48,7 @@ expect_out "certificate at line $(( $(wc -l <"$B/good.pem") + 1 )) is truncated"
 expect_out "larger than 16 MiB, refused" "20 MiB file refused"
 expect_out "no such file or directory" "missing path"
 expect_out "too many levels of symbolic links (a link loop?)" "symlink loop"
-expect_out "not a regular file" "a FIFO named on purpose is refused, not waited on"
+expect_out "not a regular file (a FIFO)" "a FIFO named on purpose is refused, and says what it is"
 expect_out 'caf\xe9.pem' "a non-UTF-8 file name is shown escaped"
 expect_out 'CN = "evil\x1b[31mred\x1b]0;pwned\x07\x0d\x0aBcc: x@example.com\xc2\x9b2J' "escape sequences in a subject are shown escaped"
 check "no raw ESC byte reaches the terminal" sh -c '! grep -q "$(printf "\033")" "$1"' _ "$T/.out"
@@ -62,7 +62,8 @@ mkdir "$B/sub"
 ln -s .. "$B/sub/up"
 run "$CERTPROBE" --now @$NOW "$B"
 expect_rc 3 "directory search over bad files is UNKNOWN"
-expect_no_out "empty file" "in a search, an empty file is passed over"
+expect_out "$B/empty.pem" "in a search, an empty file named like a certificate is reported"
+expect_out "holds no certificate (empty)" "and says it is empty"
 expect_no_out "garbage.bin" "in a search, garbage is passed over"
 expect_no_out "key-only.pem" "in a search, a key is passed over"
 expect_no_out "fifo.pem" "in a search, a FIFO is passed over"
@@ -71,6 +72,57 @@ expect_out "$B/huge.pem" "in a search, a huge file is reported"
 expect_out "$B/loop-a" "in a search, a link loop is reported"
 expect_out "directory loop: a link leads back to a directory being searched" "a directory loop is reported, not followed"
 expect_out "$B/good.pem" "in a search, the good one is reported"
+
+# A failed renewal that emptied or cut a certificate does not vanish
+# from a search; what holds no certificate and is not named like one
+# (a README, notes, a key) still is passed over, empty or not.
+E=$T/emptied
+mkdir -p "$E/live/a" "$E/live/b" "$E/live/c"
+mkcert -o "$E/live/a/cert.pem" -s /CN=a --not-before @$((NOW - 86400)) --not-after @$((NOW + 90 * 86400))
+: >"$E/live/b/cert.pem"
+: >"$E/live/b/fullchain"
+: >"$E/live/b/chain1"
+: >"$E/live/b/README"
+: >"$E/live/b/notes.txt"
+openssl x509 -in "$E/live/a/cert.pem" -outform DER | head -c 200 >"$E/live/c/cert.der"
+cp "$B/key-only.pem" "$E/live/c/privkey.pem"
+run "$CERTPROBE" --now @$NOW "$E"
+expect_rc 3 "a search with an emptied certificate is UNKNOWN, not OK"
+for f in live/b/cert.pem live/b/fullchain live/b/chain1; do
+    expect_row "$E/$f" "holds no certificate (empty)" "in a search, the emptied $f is reported"
+done
+expect_row "$E/live/c/cert.der" "truncated: its DER encoding needs 2[0-9][0-9] bytes, the file holds 200" "a DER certificate cut short is reported, with both lengths"
+expect_no_out "README" "an empty README is passed over"
+expect_no_out "notes.txt" "an empty notes.txt is passed over"
+expect_no_out "privkey.pem" "a key is passed over"
+expect_out "OK           90" "the good certificate beside them is reported"
+
+# Nothing the probe opens by path is a FIFO or a device opened for
+# reading: not a glob's match, nor expect=, key=, cafile=, a password
+# file or the configuration. A FIFO's blocked writer stays blocked (it
+# would be released by an open for reading), and nothing waits on one.
+F=$T/fifos
+mkdir "$F"
+cp "$B/good.pem" "$F/good.pem"
+mkfifo "$F/x.pem" "$F/key.pem" "$F/ca.pem" "$F/pw" "$F/c.conf"
+( exec 3>"$F/x.pem"; echo released >"$F/released" ) 2>/dev/null &
+WRITER=$!
+timed_run "$CERTPROBE" --now @$NOW "$F/*.pem"
+expect_row "$F/x.pem" "not a regular file (a FIFO)" "a FIFO matched by a glob is reported as what it is"
+expect_out "$F/good.pem" "and the good file beside it is checked"
+sleep 0.2
+check "the FIFO was never opened: its writer is still blocked" test ! -e "$F/released"
+kill "$WRITER" 2>/dev/null; wait "$WRITER" 2>/dev/null
+printf '%s\n' "$F/good.pem key=key.pem" >"$F/k.conf"
+timed_run "$CERTPROBE" --now @$NOW -C "$F/k.conf"
+expect_out "key $F/key.pem: not a regular file (a FIFO)" "key= a FIFO, from a configuration: named"
+timed_run "$CERTPROBE" -C "$F/c.conf"
+expect_row "$F/c.conf" "cannot read: not a regular file (a FIFO)" "a configuration that is a FIFO is refused at once"
+openssl pkcs12 -export -in "$B/good.pem" -nokeys -passout pass:x -out "$F/p.p12" 2>/dev/null
+timed_run "$CERTPROBE" --now @$NOW --password-file "$F/pw" "$F/p.p12"
+expect_out "not a regular file (a FIFO)" "a password file that is a FIFO is refused ($ms ms)"
+timed_run "$CERTPROBE" --now @$NOW /dev/null
+expect_row /dev/null "not a regular file (a character device)" "a device named on purpose is refused and named"
 
 # Found in review, each once a real defect.
 # Thousands of small blocks before a certificate: linear, not quadratic.

@@ -172,7 +172,17 @@ expect_err "unknown protocol 'gopher'" "an unknown protocol is named"
 # A cafile that cannot be read says why.
 mini tls
 run "$CHECK_REMOTE" -t 2 --cafile "$T/missing.pem" --sni mini.test tls "127.0.0.1:$port"
-expect_out "cannot load the trusted certificates of cafile '$T/missing.pem': No such file or directory" "a missing cafile is named, with the reason"
+expect_out "cannot load the trusted certificates of cafile '$T/missing.pem': no such file or directory (or a broken symbolic link)" "a missing cafile is named, with the reason"
+
+# A cafile that is a FIFO is refused, never opened for reading or
+# waited on.
+mkfifo "$T/ca.fifo"
+timed_run "$CHECK_REMOTE" -t 2 --cafile "$T/ca.fifo" --sni mini.test tls "127.0.0.1:$port"
+expect_out "cannot load the trusted certificates of cafile '$T/ca.fifo': not a regular file (a FIFO)" "a cafile that is a FIFO is refused ($ms ms)"
+# expect= a FIFO: the same.
+printf '%s\n' "tls://127.0.0.1:$port expect=$T/ca.fifo cafile=$T/ca.pem sni=mini.test" >"$T/fifo.conf"
+timed_run "$CERTPROBE" -t 2 -C "$T/fifo.conf"
+expect_out "expect=$T/ca.fifo: not a regular file (a FIFO)" "expect= a FIFO is refused at once ($ms ms)"
 
 # Refused and unreachable.
 set -- $("$top_builddir/tests/tools/freeport")

@@ -57,6 +57,12 @@ expect_rc() {
     if [ "$rc" = "$1" ]; then ok "$2 (exit $rc)"; else
         not_ok "$2 (exit $rc, wanted $1)"; show; fi
 }
+# expect_row PATH REGEX DESCRIPTION: a table row for PATH whose problem
+# column matches REGEX.
+expect_row() {
+    if printf '%s\n' "$out" | grep -q -- " $(printf '%s' "$1" | sed 's/[].[*^$\\]/\\&/g')  *$2"; then ok "$3"; else
+        not_ok "$3"; echo "# missing row: $1 ... $2"; show; fi
+}
 expect_out() {
     case "$out" in *"$1"*) ok "$2" ;; *) not_ok "$2"; echo "# missing: $1"; show ;; esac
 }
