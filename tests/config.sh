@@ -86,6 +86,63 @@ awk 'BEGIN { printf "/x"; for (i = 0; i < 5000; i++) printf "a"; printf "\n" }' 
 run "$CERTPROBE" -C "$E/long.conf" -D "$E/empty.d" --check-config
 expect_err "$E/long.conf:1: line longer than 4096 bytes" "an over-long line"
 
+# Who may change what runs as us: a configuration file or directory
+# that group or others can write, or that another user owns, is refused
+# as sshd's StrictModes refuses it, naming the mode, the owner and the
+# fix; the other files still load. A password file others can read is
+# used, with a warning.
+P=$T/perms
+mkdir -p "$P/checks.d"
+chmod 755 "$P" "$P/checks.d"
+mkcert -o "$P/cert.pem" -s /CN=perms --not-after @$(( $(date +%s) + 90 * 86400 ))
+printf '%s\n' "$P/cert.pem name=main" >"$P/certprobe.conf"
+printf '%s\n' "$P/cert.pem warn=100 renew=\"touch $P/owned\" name=dropin" >"$P/checks.d/a.conf"
+chmod 644 "$P/certprobe.conf" "$P/checks.d/a.conf"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_rc 0 "a configuration only its owner can write is accepted"
+chmod 664 "$P/checks.d/a.conf"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_rc 3 "a group-writable checks.d file is refused"
+expect_err "$P/checks.d/a.conf: refused: writable by group (mode 0664, owner root): chmod go-w $P/checks.d/a.conf" "and the message names the mode, the owner and the fix"
+run "$CERTPROBE" -C "$P/certprobe.conf" --renew
+expect_rc 3 "a run with it is UNKNOWN"
+expect_row "$P/cert.pem" "CN = perms" "the other file's checks still run"
+check "its renew= command never ran" test ! -e "$P/owned"
+chmod 644 "$P/checks.d/a.conf"
+chmod 646 "$P/certprobe.conf"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_err "$P/certprobe.conf: refused: writable by others (mode 0646, owner root): chmod go-w $P/certprobe.conf" "a world-writable certprobe.conf is refused"
+chmod 644 "$P/certprobe.conf"
+chmod 775 "$P/checks.d"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_err "$P/checks.d: refused, and every file in it: writable by group (mode 0775, owner root): chmod go-w $P/checks.d" "a group-writable checks.d directory is refused"
+chmod 755 "$P/checks.d"
+chmod 777 "$P"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_err "$P/certprobe.conf: refused: its directory is writable by group and others (mode 0777, owner root): chmod go-w $P" "a file in a world-writable directory is refused"
+chmod 1777 "$P"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_rc 0 "a sticky directory root owns (as /tmp) is accepted: nobody else can replace what is in it"
+chmod 755 "$P"
+chown nobody "$P/checks.d/a.conf"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_err "$P/checks.d/a.conf: refused: owned by nobody, neither root nor the user running the probe (mode 0644): chown root $P/checks.d/a.conf" "a file another user owns is refused"
+chown root "$P/checks.d/a.conf"
+echo secret >"$P/pw"
+chmod 644 "$P/pw"
+printf '%s\n' "set smtp_password_file=$P/pw mail_to=root@localhost" "$P/cert.pem password_file=$P/pw" >"$P/certprobe.conf"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_rc 0 "a password file others can read is still used"
+expect_err "warning: smtp_password_file $P/pw is readable by group and others (mode 0644): chmod go-r $P/pw" "but --check-config warns of it"
+check "once for each setting that names it" test "$(printf '%s\n' "$err" | grep -c "warning:")" = 2
+run "$CERTPROBE" -C "$P/certprobe.conf"
+expect_err "warning: password_file $P/pw is readable by group and others" "a run warns of it on standard error"
+run "$top_builddir/plugins/check_cert_expiry" --password-file "$P/pw" -f "$P/cert.pem"
+expect_err "warning: password_file $P/pw is readable by group and others" "check_cert_expiry --password-file warns too"
+chmod 600 "$P/pw"
+run "$CERTPROBE" -C "$P/certprobe.conf" --check-config
+expect_no_err "warning" "a private password file: no warning"
+
 # The examples we ship must stay valid.
 for ex in "$top_srcdir"/checks.d/*.conf.example "$top_srcdir"/contrib/certprobe.conf; do
     mkdir -p "$T/ex.d"

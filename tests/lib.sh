@@ -69,6 +69,9 @@ expect_out() {
 expect_err() {
     case "$err" in *"$1"*) ok "$2" ;; *) not_ok "$2"; echo "# missing on stderr: $1"; show ;; esac
 }
+expect_no_err() {
+    if printf '%s\n' "$err" | grep -qF -- "$1"; then not_ok "$2"; show; else ok "$2"; fi
+}
 expect_no_out() {
     case "$out" in *"$1"*) not_ok "$2"; echo "# unexpected: $1"; show ;; *) ok "$2" ;; esac
 }
