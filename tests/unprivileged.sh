@@ -63,7 +63,8 @@ check "secret.pem (0600 root): permission denied" sh -c 'printf "%s\n" "$1" | gr
 check "a directory only root may enter: permission denied" sh -c 'printf "%s\n" "$1" | grep "$2" | grep -q "permission denied"' - "$out" "$D/private"
 check "a password file only root may read: named, permission denied" sh -c 'printf "%s\n" "$1" | grep -q "root.pass.*permission denied"' - "$out"
 expect_out "CRITICAL      9" "the certificates with keys, and the one opened with a readable password file, are reported"
-check "nothing on standard error" test -z "$err"
+check "on standard error, only the warning that others can read app.pass" test "$err" = \
+    "certprobe: $T/c.conf:7: warning: password_file $D/app.pass is readable by group and others (mode 0644): chmod go-r $D/app.pass"
 run "${AS_NOBODY[@]}" "$CHECKSSL" -C "$T/c.conf" DAYS=30
 expect_rc 2 "checkssl as nobody: CRITICAL, the worst"
 expect_out "Could not check:" "checkssl as nobody: the unreadable ones listed"
