@@ -109,21 +109,15 @@ cp_file_type_text(mode_t m)
 	return "neither a file nor a directory";
 }
 
-/* The file behind `pathfd` (an O_PATH descriptor), opened for reading:
- * through /proc, which names that very file. Where /proc is not mounted,
- * by its path again, and refused unless it is still the same file. */
+/* The same file as `st`, open for reading by its path again: where /proc
+ * is not mounted, or where the descriptors left allow one file only.
+ * Refused, ESTALE, unless it is still the file that was examined. */
 static int
-reopen(int pathfd, int dirfd, const char *path, const struct stat *st)
+open_again(int dirfd, const char *path, const struct stat *st)
 {
-	char self[64];
 	struct stat now;
 	int fd, e;
 
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", pathfd);
-	fd = open(self, READ_FLAGS);
-	if (fd != -1 || errno != ENOENT || access("/proc/self/fd",
-	    F_OK) == 0)
-		return fd;
 	if ((fd = openat(dirfd, path, READ_FLAGS)) == -1)
 		return -1;
 	if (fstat(fd, &now) == -1 || now.st_dev != st->st_dev ||
@@ -134,6 +128,27 @@ reopen(int pathfd, int dirfd, const char *path, const struct stat *st)
 		return -1;
 	}
 	return fd;
+}
+
+/* The file behind `pathfd` (an O_PATH descriptor, which it closes),
+ * opened for reading through /proc, which names that very file. */
+static int
+reopen(int pathfd, int dirfd, const char *path, const struct stat *st)
+{
+	char self[64];
+	int fd, e;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pathfd);
+	fd = open(self, READ_FLAGS);
+	e = errno;
+	close(pathfd);
+	if (fd != -1)
+		return fd;
+	if (e == EMFILE || e == ENFILE || (e == ENOENT &&
+	    access("/proc/self/fd", F_OK) == -1))
+		return open_again(dirfd, path, st);
+	errno = e;
+	return -1;
 }
 
 int
@@ -149,10 +164,15 @@ cp_open_file(int dirfd, const char *path, struct stat *st,
 	} else if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
 		cp_load_fail(err, CP_FAIL_FILE, "not a regular file (%s)",
 		    cp_file_type_text(st->st_mode));
-	else if ((fd = reopen(pathfd, dirfd, path, st)) == -1) {
-		e = errno;
-		cp_load_fail(err, CP_FAIL_FILE, "%s", e == ESTALE ?
-		    "changed while it was being opened" : cp_errno_text(e));
+	else {
+		fd = reopen(pathfd, dirfd, path, st);
+		pathfd = -1;
+		if (fd == -1) {
+			e = errno;
+			cp_load_fail(err, CP_FAIL_FILE, "%s", e == ESTALE ?
+			    "changed while it was being opened" :
+			    cp_errno_text(e));
+		}
 	}
 	if (pathfd != -1)
 		close(pathfd);
