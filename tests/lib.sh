@@ -92,6 +92,8 @@ enddate() { openssl x509 -noout -enddate -in "$1" ${2:+-inform "$2"} | sed 's/^n
 # mkcert shortcuts: a key shared by the test, certificates by window.
 KEY=$T/key.pem
 mkcert() { "$MKCERT" -k "$KEY" "$@" || { echo "Bail out! mkcert failed: $*"; exit 1; }; }
+# PKCS#12 files of many encrypted safes (tests/tools/mkp12).
+mkp12() { "$top_builddir/tests/tools/mkp12" "$@" || { echo "Bail out! mkp12 failed: $*"; exit 1; }; }
 
 # $IN_NS HOSTS RESOLV COMMAND...: COMMAND with HOSTS as /etc/hosts and
 # RESOLV (given as -, the system's) as /etc/resolv.conf, in a mount
