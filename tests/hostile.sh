@@ -101,31 +101,23 @@ timed_run "$CHECK_REMOTE" -t 2 $VERIFY https "127.0.0.1:$port"
 expect_out "HTTPS 127.0.0.1:$port [127.0.0.1]: OK notAfter=$LEAF_END" "the same over HTTPS: no request is sent"
 check "and at once ($ms ms)" test "$ms" -lt 1500
 
-# A server that requires a client certificate and ends the TLS 1.2
-# handshake without one (openssl s_server -Verify): it has sent its own
-# chain first, and that is checked.
-set -- $("$top_builddir/tests/tools/freeport")
-CCPORT=$1
-openssl s_server -accept "127.0.0.1:$1" -cert "$T/leaf.pem" -key "$T/leafkey.pem" \
-    -cert_chain "$T/ca.pem" -CAfile "$T/ca.pem" -Verify 1 -tls1_2 -quiet \
-    </dev/null >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-sleep 0.5
-for proto in tls https; do
-    run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$1"
-    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto: a handshake refused for want of a client certificate (TLS 1.2, ECDHE) still reads the server's"
-done
-# The same over TLS 1.3, where CertificateVerify comes before the
-# client's certificate.
-set -- $("$top_builddir/tests/tools/freeport")
-openssl s_server -accept "127.0.0.1:$1" -cert "$T/leaf.pem" -key "$T/leafkey.pem" \
-    -cert_chain "$T/ca.pem" -CAfile "$T/ca.pem" -Verify 1 -tls1_3 -quiet \
-    </dev/null >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-sleep 0.5
-for proto in tls https; do
-    run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$1"
-    expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto: the same over TLS 1.3 is read and dated"
+# A server that requires a client certificate and ends the handshake
+# without one (openssl s_server -Verify): it has sent its own chain
+# first, and proven it holds the key (TLS 1.2: a signed ECDHE key
+# exchange; TLS 1.3: CertificateVerify before the client's turn), so
+# that chain is checked.
+for version in 1.2 1.3; do
+    set -- $("$top_builddir/tests/tools/freeport")
+    [ "$version" = 1.2 ] && CCPORT=$1
+    openssl s_server -accept "127.0.0.1:$1" -cert "$T/leaf.pem" -key "$T/leafkey.pem" \
+        -cert_chain "$T/ca.pem" -CAfile "$T/ca.pem" -Verify 1 "-tls$(echo $version | tr . _)" \
+        -quiet </dev/null >/dev/null 2>&1 &
+    PIDS="$PIDS $!"
+    sleep 0.5
+    for proto in tls https; do
+        run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$1"
+        expect_out "$(echo "$proto" | tr a-z A-Z) 127.0.0.1:$1 [127.0.0.1]: OK notAfter=$LEAF_END" "$proto, TLS $version: a handshake refused for want of a client certificate still reads the server's"
+    done
 done
 
 # An impostor: a public chain replayed by a server that holds no key
@@ -139,6 +131,7 @@ mkcert -o "$T/rsaleaf.pem" -k "$T/rsakey.pem" -s /CN=mini.test \
 cat "$T/rsaleaf.pem" "$T/ca.pem" >"$T/public-chain.pem"
 rm -f "$T/rsakey.pem"
 mini keyless "$T/public-chain.pem"
+KEYLESS=$port
 NOPROOF="the server did not prove it holds the key of the certificate it sent"
 for proto in tls https; do
     run "$CHECK_REMOTE" -t 3 $VERIFY "$proto" "127.0.0.1:$port"
@@ -291,6 +284,8 @@ expect_out "HTTPS 127.0.0.1:$port [proxy]: CRITICAL timed out after 2 s" "throug
 check "and within 3 s ($ms ms)" test "$ms" -lt 3000
 run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 3 $VERIFY https "127.0.0.1:$CCPORT"
 expect_out "HTTPS 127.0.0.1:$CCPORT [proxy ::1]: OK notAfter=$LEAF_END" "through the proxy: a handshake refused for want of a client certificate"
+run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 3 $VERIFY https "127.0.0.1:$KEYLESS"
+expect_out "HTTPS 127.0.0.1:$KEYLESS [proxy]: CRITICAL $NOPROOF" "through the proxy (libcurl): the impostor without the key is CRITICAL too"
 
 run env https_proxy="http://[::1]:$proxy" "$CHECK_REMOTE" -t 5 https "mini.test:$tlsport"
 check "a name behind a proxy is the proxy's to resolve" grep -q "CONNECT mini.test:$tlsport" "$T/mini.log"
