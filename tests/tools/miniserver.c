@@ -1480,7 +1480,8 @@ put_hs(unsigned char *b, size_t *len, int type, const unsigned char *body,
 		return -1;
 	b[(*len)++] = (unsigned char)type;
 	put_be(b, len, blen, 3);
-	memcpy(b + *len, body, blen);
+	if (blen > 0)
+		memcpy(b + *len, body, blen);
 	*len += blen;
 	return 0;
 }
