@@ -15,6 +15,8 @@ struct cp_report;
 /* What every check of a run shares. */
 struct cp_run_params {
 	int64_t now;       /* the evaluation time */
+	int now_frozen;    /* `now` is --now's (or CERTPROBE_NOW's), not the
+	                      clock's: a re-check keeps it */
 	unsigned want;     /* fields the outputs need (enum cp_want) */
 	int64_t deadline_ms;  /* cp_clock_ms() by which every endpoint's
 	                         work ends, its own timeout or not (the

@@ -373,7 +373,9 @@ cp_fe_collect(const char *prog, const struct cp_cli *cli,
     const struct cp_config *cfg, unsigned want, struct cp_report *rep)
 {
 	/* Designated: a field added later is zero here, never garbage. */
-	struct cp_run_params params = { .now = rep->now, .want = want };
+	const char *env = getenv("CERTPROBE_NOW");
+	struct cp_run_params params = { .now = rep->now, .want = want,
+	    .now_frozen = cli->have_now || (env != NULL && *env != '\0') };
 
 	if ((cli->ntargets == 0 && cp_report_config_errors(rep, cfg) == -1) ||
 	    cp_run(cfg, &params, rep) == -1 || (cli->renew &&

@@ -53,7 +53,7 @@ print_row(FILE *f, const struct cp_report *rep, const struct cp_row *row,
 {
 	const struct cp_result *r = &rep->results[row->result];
 	const struct cp_cert *c = row->cert >= 0 ? &r->certs[row->cert] : NULL;
-	char date[CP_TIME_TEXT_MAX], days[24];
+	char date[CP_TIME_TEXT_MAX], days[24], why[CP_TIME_TEXT_MAX + 64];
 	size_t pad;
 	int rc;
 
@@ -78,8 +78,12 @@ print_row(FILE *f, const struct cp_report *rep, const struct cp_row *row,
 		    strlen(r->error) : 0);
 	if (rc == -1)
 		return -1;
-	fprintf(f, "%s%s\n", b->data, c != NULL && !c->counted ?
-	    " (not counted)" : "");
+	/* A row that is not OK says why, beside whose it is. */
+	why[0] = '\0';
+	if (c != NULL && c->counted)
+		cp_reason_text(rep, r, c, why, sizeof(why));
+	fprintf(f, "%s%s%s%s\n", b->data, *why ? ": " : "", why,
+	    c != NULL && !c->counted ? " (not counted)" : "");
 	return 0;
 }
 

@@ -96,4 +96,9 @@ int cp_label_text(struct cp_buf *, const struct cp_result *, int by_name);
 void cp_when_text(const struct cp_report *, const struct cp_cert *c,
     char *out, size_t outlen);
 
+/* Why a certificate of `r` is not OK, in words: "expired 2 days ago",
+ * "not valid before DATE", "within crit=14 days"; "" when it is OK. */
+void cp_reason_text(const struct cp_report *, const struct cp_result *r,
+    const struct cp_cert *c, char *out, size_t outlen);
+
 #endif

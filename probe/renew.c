@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -293,6 +294,11 @@ cp_renew(const struct cp_config *cfg, const struct cp_run_params *params,
 	for (i = 0; i < cfg->nchecks; i++)
 		any |= again[i];
 	again_params.only = again;
+	/* Judged when it is checked again: a certificate issued a moment
+	 * ago (notBefore now, as a private CA writes it) is valid, not "not
+	 * yet valid" at the run's start. A frozen --now stays frozen. */
+	if (!params->now_frozen)
+		again_params.now = fresh.now = (int64_t)time(NULL);
 	if (any && (cp_run(cfg, &again_params, &fresh) == -1 ||
 	    merge(cfg, rep, &fresh, again) == -1))
 		goto out;

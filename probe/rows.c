@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "escape.h"
 #include "output.h"
 #include "result.h"
@@ -87,6 +88,57 @@ static const char *
 plural(int64_t n)
 {
 	return (n == 1 || n == -1) ? "" : "s";
+}
+
+/* A span of seconds the way a threshold is written: "14 days", "36h",
+ * "90m", "45s"; what a share of a lifetime came to, "20.6 days". */
+static void
+span_text(int64_t s, char *out, size_t outlen)
+{
+	if (s % 86400 == 0)
+		snprintf(out, outlen, "%lld day%s", (long long)(s / 86400),
+		    plural(s / 86400));
+	else if (s >= 2 * 86400)
+		snprintf(out, outlen, "%.1f days", (double)s / 86400);
+	else if (s % 3600 == 0)
+		snprintf(out, outlen, "%lldh", (long long)(s / 3600));
+	else if (s % 60 == 0)
+		snprintf(out, outlen, "%lldm", (long long)(s / 60));
+	else
+		snprintf(out, outlen, "%llds", (long long)s);
+}
+
+void
+cp_reason_text(const struct cp_report *rep, const struct cp_result *r,
+    const struct cp_cert *c, char *out, size_t outlen)
+{
+	const struct cp_threshold *th;
+	char span[48];
+
+	*out = '\0';
+	switch (c->v.dates) {
+	case CP_DATES_OK:
+		break;
+	case CP_DATES_WARN:
+	case CP_DATES_CRIT:
+		if (r->check == NULL)
+			break;
+		th = c->v.dates == CP_DATES_WARN ? &r->check->s.warn :
+		    &r->check->s.crit;
+		span_text(cp_threshold_seconds(th, c->v.not_after -
+		    c->v.not_before), span, sizeof(span));
+		if (th->kind == CP_TH_PERCENT)
+			snprintf(out, outlen, "within %s=%g%% (%s)", c->v.dates ==
+			    CP_DATES_WARN ? "warn" : "crit",
+			    (double)th->micro_pct / 1e6, span);
+		else
+			snprintf(out, outlen, "within %s=%s", c->v.dates ==
+			    CP_DATES_WARN ? "warn" : "crit", span);
+		break;
+	default:
+		cp_when_text(rep, c, out, outlen);
+		break;
+	}
 }
 
 void

@@ -13,13 +13,21 @@ expect_rc 2 "the worst state is the exit status"
 w=${#T}; w=$((w + 12))       # the longest target: $T/missing.pem
 row() { printf '%-8s %6s  %-24s  %-*s  %s\n' "$1" "$2" "$3" "$w" "$4" "$5"; }
 want=$(row STATE DAYS "NOT AFTER" TARGET "SUBJECT / PROBLEM"
-row CRITICAL 5 "$(enddate "$T/z-soon.pem")" "$T/z-soon.pem" "CN = soon"
-row WARNING 20 "$(enddate "$T/m-mid.pem")" "$T/m-mid.pem" "CN = mid"
+row CRITICAL 5 "$(enddate "$T/z-soon.pem")" "$T/z-soon.pem" "CN = soon: within crit=14 days"
+row WARNING 20 "$(enddate "$T/m-mid.pem")" "$T/m-mid.pem" "CN = mid: within warn=30 days"
 row OK 200 "$(enddate "$T/a-late.pem")" "$T/a-late.pem" "CN = late"
 row UNKNOWN - - "$T/missing.pem" "no such file or directory (or a broken symbolic link)"
 echo "CRITICAL: 1 critical, 1 warning, 0 unknown, 1 ok of 3 certificates; 1 check failed")
 if [ "$out" = "$want" ]; then ok "header, rows soonest first, failures last, summary"
 else not_ok "header, rows soonest first, failures last, summary"; show; printf '%s\n' "$want" | sed 's/^/# want: /'; fi
+# Every row that is not OK says why: the threshold it crossed, expired,
+# or not valid before its date.
+mkcert -o "$T/future.pem" -s /CN=future --not-before @$((NOW + 86400)) --not-after @$((NOW + 90 * 86400))
+mkcert -o "$T/gone.pem" -s /CN=gone --not-before @$((NOW - 90 * 86400)) --not-after @$((NOW - 2 * 86400))
+run "$CERTPROBE" --now @$NOW -w 98% "$T/future.pem" "$T/gone.pem" "$T/m-mid.pem"
+expect_row "$T/future.pem" "CN = future: not valid before $(date -u -d @$((NOW + 86400)) '+%b %e %H:%M:%S %Y GMT')" "a certificate not yet valid says so, and from when"
+expect_row "$T/gone.pem" "CN = gone: expired 2 days ago" "an expired one says so"
+expect_row "$T/m-mid.pem" "CN = mid: within warn=98% (20.6 days)" "a share of the lifetime is named, with what it came to"
 
 run "$CERTPROBE" --now @$NOW -q "$T/a-late.pem" "$T/m-mid.pem"
 check "-q: only what is not OK" test "$(printf '%s\n' "$out" | grep -c "$T")" = 1

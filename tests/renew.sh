@@ -140,4 +140,27 @@ check "nothing from the subject ran" test ! -e pwned-by-renew
 check "the subject is in CERTPROBE_SUBJECT, escaped" \
     test "$(env_of CERTPROBE_SUBJECT)" = 'CN = "$(touch pwned-by-renew) `id`; x\x1b[31m"'
 
+# --- a renewal that does not backdate notBefore (a private CA, step-ca):
+# the re-check judges at its own time, not the run's start, so the new
+# certificate is valid, not "not yet valid"; with --now, at that frozen
+# time (where the new one is indeed not yet valid).
+mkdir -p "$T/fresh"
+due fresh 5
+cat >"$T/fresh.sh" <<EOF
+#!/bin/sh
+sleep 2
+t=\$(date +%s)
+"$MKCERT" -o "\$CERTPROBE_FILE" -k "$KEY" -s "/CN=fresh.test" --not-before @\$t --not-after @\$((t + 90 * 86400))
+EOF
+chmod +x "$T/fresh.sh"
+printf '%s\n' "$T/fresh/cert.pem renew=\"$T/fresh.sh\"" >"$T/fresh.conf"
+run "$CERTPROBE" -C "$T/fresh.conf" --renew
+expect_rc 0 "a certificate issued by the hook a moment ago is OK after the re-check"
+expect_out "CN = fresh.test" "and it is the renewed one"
+expect_no_out "not valid before" "not 'not yet valid'"
+due fresh 5
+run "$CERTPROBE" -C "$T/fresh.conf" --renew --now @$((NOW + 1))
+expect_rc 2 "with --now, the re-check judges at that same frozen time: not yet valid there"
+expect_out "CN = fresh.test" "and reads the renewed certificate"
+
 done_testing
