@@ -8,24 +8,25 @@
 #include "escape.h"
 
 /*
- * Length of the valid, printable UTF-8 sequence at `p` (at most `n` bytes
- * available), or 0 if the byte at `p` must be escaped. Overlong forms,
- * surrogates and code points past U+10FFFF are invalid.
+ * Length of the valid UTF-8 sequence at `p` (at most `n` bytes
+ * available), its code point in *cp; 0 if it is not valid. Overlong
+ * forms, surrogates and code points past U+10FFFF are invalid.
  */
 static size_t
-printable_len(const unsigned char *p, size_t n)
+utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	uint32_t cp;
 	size_t len, i;
 
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 && p[0] != 0x7f && p[0] != '\\') ? 1 : 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
+		len = 2, *cp = p[0] & 0x1f;
 	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
+		len = 3, *cp = p[0] & 0x0f;
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
+		len = 4, *cp = p[0] & 0x07;
 	else
 		return 0;
 	if (len > n)
@@ -33,19 +34,37 @@ printable_len(const unsigned char *p, size_t n)
 	for (i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
+		*cp = (*cp << 6) | (p[i] & 0x3f);
 	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	/* C1 controls (some terminals take U+009B as CSI), and what can
-	 * make a line look other than it is: bidirectional overrides and
-	 * isolates, line and paragraph separators. */
-	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
-	    cp == 0x200e || cp == 0x200f || cp == 0x061c)
+	if ((len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
 		return 0;
 	return len;
+}
+
+/* Whether a code point must not reach a terminal as it is: C0 and C1
+ * controls (some terminals take U+009B as CSI), and what can make a line
+ * look other than it is: bidirectional overrides and isolates, line and
+ * paragraph separators. */
+static int
+unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x200e || cp == 0x200f ||
+	    cp == 0x061c;
+}
+
+/* Length of the valid, printable UTF-8 sequence at `p`, or 0 if the byte
+ * at `p` must be escaped for a terminal (a backslash too, since it
+ * starts our escapes). */
+static size_t
+printable_len(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len = utf8_len(p, n, &cp);
+
+	return len > 0 && !unsafe(cp) && cp != '\\' ? len : 0;
 }
 
 int
@@ -87,25 +106,54 @@ cp_escape_dup(const char *in, size_t len)
 	return cp_buf_take(&b);
 }
 
-int
-cp_escape_quoted(struct cp_buf *out, const char *in, size_t len)
+/*
+ * The body of a JSON string (`json`) or of a Prometheus label value: the
+ * value itself, escaped once by that format's rules. Valid UTF-8 passes;
+ * '"' and '\\' go after a backslash. What must not reach a terminal
+ * goes as JSON's \\u escape (the value, still), or in a label, which has
+ * no such escape but for a newline, as our \\xNN text; a byte that is
+ * not UTF-8, which neither format can hold, as that text in both.
+ */
+static int
+escape_for(struct cp_buf *out, const char *in, size_t len, int json)
 {
-	struct cp_buf esc;
-	size_t i;
-	int rc = -1;
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, n;
+	uint32_t cp;
+	char esc[16];
 
-	cp_buf_init(&esc, out->max);
-	if (cp_escape(&esc, in, len) == -1)
-		goto out;
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.data[i];
-
-		if (((ch == '"' || ch == '\\') && cp_buf_addc(out, '\\') == -1) ||
-		    cp_buf_addc(out, ch) == -1)
-			goto out;
+	while (i < len) {
+		n = utf8_len(p + i, len - i, &cp);
+		if (n > 0 && (cp == '"' || cp == '\\'))
+			snprintf(esc, sizeof(esc), "\\%c", (char)cp);
+		else if (n > 0 && !unsafe(cp)) {
+			if (cp_buf_add(out, p + i, n) == -1)
+				return -1;
+			i += n;
+			continue;
+		} else if (n > 0 && json)
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+		else if (n > 0 && cp == '\n')
+			snprintf(esc, sizeof(esc), "\\n");
+		else {
+			snprintf(esc, sizeof(esc), "\\\\x%02x", p[i]);
+			n = 1;
+		}
+		if (cp_buf_addstr(out, esc) == -1)
+			return -1;
+		i += n;
 	}
-	rc = 0;
-out:
-	cp_buf_free(&esc);
-	return rc;
+	return 0;
+}
+
+int
+cp_escape_json(struct cp_buf *out, const char *in, size_t len)
+{
+	return escape_for(out, in, len, 1);
+}
+
+int
+cp_escape_label(struct cp_buf *out, const char *in, size_t len)
+{
+	return escape_for(out, in, len, 0);
 }

@@ -19,9 +19,15 @@ struct cp_buf;
 /* Appends the escaped form of `len` bytes to `out`; 0, or -1 when full. */
 int cp_escape(struct cp_buf *out, const char *in, size_t len);
 
-/* The escaped form with '"' and '\' each after a backslash: the body
- * of a JSON string or of a Prometheus label value. 0, or -1 when full. */
-int cp_escape_quoted(struct cp_buf *out, const char *in, size_t len);
+/*
+ * The body of a JSON string, or of a Prometheus label value: the value
+ * itself, escaped once by that format's rules ('"' and '\' after a
+ * backslash; in JSON, controls and look-alike code points as \u; in a
+ * label, a newline as \n and other controls as the text \xNN; a byte
+ * that is not UTF-8 as the text \xNN in both). 0, or -1 when full.
+ */
+int cp_escape_json(struct cp_buf *out, const char *in, size_t len);
+int cp_escape_label(struct cp_buf *out, const char *in, size_t len);
 
 /* The escaped form as a new string; NULL when out of memory. */
 char *cp_escape_dup(const char *in, size_t len);

@@ -33,7 +33,7 @@ json_value(struct cp_buf *b, const struct cp_field *f,
 	case CP_FIELD_TEXT:
 	case CP_FIELD_WORD:
 		return cp_buf_addc(b, '"') == -1 ||
-		    cp_escape_quoted(b, v->text, v->len) == -1 ? -1 :
+		    cp_escape_json(b, v->text, v->len) == -1 ? -1 :
 		    cp_buf_addc(b, '"');
 	case CP_FIELD_TIME:
 		cp_time_format_rfc3339(v->num, date);

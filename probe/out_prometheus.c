@@ -105,7 +105,7 @@ labels(struct cp_buf *b, const struct cp_field *fields,
 			continue;
 		if (cp_buf_printf(b, "%s%s=\"", b->len > 0 &&
 		    b->data[b->len - 1] != '{' ? "," : "", f->name) == -1 ||
-		    cp_escape_quoted(b, v.text, v.len) == -1 ||
+		    cp_escape_label(b, v.text, v.len) == -1 ||
 		    cp_buf_addc(b, '"') == -1)
 			return -1;
 	}

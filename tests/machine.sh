@@ -85,10 +85,20 @@ expect_jq '.results[2] | [.state, .error, (.certificates | length)] | @tsv' \
 run "$CERTPROBE" --format json "$T/evil.pem"
 check "json: a hostile subject leaves the document valid" sh -c 'jq -e . "$1" >/dev/null' _ "$T/.out"
 expect_jq '.results[0].certificates[0].subject' \
-    'CN = a\\"b $(touch pwned-by-certprobe) \x1b[31m\x0d\x0aBcc: x@example.com' \
-    "json: its control characters escaped, the rest as data"
+    "$(printf 'CN = a\\"b $(touch pwned-by-certprobe) \033[31m\r\nBcc: x@example.com')" \
+    "json: the subject is the value itself (as OpenSSL prints it), decoded"
+check "json: its control characters travel as JSON's \\u escapes, never raw" \
+    sh -c 'grep -qF "\\u001b[31m\\u000d\\u000aBcc" "$1" && ! grep -q "$(printf "\033")" "$1"' _ "$T/.out"
 check "json: nothing was run" test ! -e pwned-by-certprobe
 check "json: no raw control character in the output" test "$(tr -d '\n' <"$T/.out" | tr -d '[:print:]' | wc -c)" = 0
+
+# name="c\\d" holds c\d: JSON and Prometheus carry that value, escaped
+# once by their own rules, not the terminal's escape of it.
+printf '%s\n' "$T/www.pem name=\"c\\\\d\"" >"$T/bs.conf"
+run "$CERTPROBE" -C "$T/bs.conf" --format json
+expect_jq '.results[0].name' 'c\d' "json: a backslash in name= is one backslash once decoded"
+run "$CERTPROBE" -C "$T/bs.conf" --format prometheus
+expect_out 'name="c\\d"' "prometheus: and one backslash escaped once in the label"
 
 # --- Prometheus
 run "$CERTPROBE" -C "$T/all.conf" --format prometheus
@@ -101,7 +111,7 @@ expect_out "certprobe_cert_state{target=\"$T/www.pem\",subject=\"CN = www.test\"
 run "$CERTPROBE" --format prometheus "$T/www.pem" "$T/www.pem" "$T/evil.pem"
 check "prometheus: the same file twice is one series" test "$(count_out "certprobe_cert_not_after_seconds{target=\"$T/www.pem\"")" = 1
 check "prometheus: a hostile subject passes promtool" sh -c 'promtool check metrics <"$1"' _ "$T/.out"
-expect_out 'subject="CN = a\\\\\"b $(touch pwned-by-certprobe) \\x1b[31m\\x0d\\x0aBcc' "prometheus: quotes and backslashes quoted in the label"
+expect_out 'subject="CN = a\\\"b $(touch pwned-by-certprobe) \\x1b[31m\\x0d\nBcc' "prometheus: the label is the value, escaped once: a quote and a backslash each after a backslash, a newline as \\n, other controls as \\xNN text"
 check "prometheus: no raw control character in the output" test "$(tr -d '\n' <"$T/.out" | tr -d '[:print:]' | wc -c)" = 0
 
 # --- A date OpenSSL cannot read is null in JSON and has no sample in

@@ -40,16 +40,20 @@ static const struct {
 	{ "\xe2\x82\xac 5", 0, "\xe2\x82\xac 5", "euro sign passes" },
 };
 
-/* cp_escape_quoted: the body of a JSON string or Prometheus label. */
+/* cp_escape_json and cp_escape_label: the value itself, escaped once by
+ * each format's rules. */
 static const struct {
-	const char *in, *out, *what;
+	const char *in, *json, *label, *what;
 } quoted[] = {
-	{ "plain", "plain", "quoted: plain text as is" },
-	{ "a\"b", "a\\\"b", "quoted: a quote after a backslash" },
-	{ "back\\slash", "back\\\\\\\\slash",
-	  "quoted: a backslash doubled, then each quoted" },
-	{ "\x1b[1m\n", "\\\\x1b[1m\\\\x0a",
-	  "quoted: escapes' backslashes quoted too" },
+	{ "plain", "plain", "plain", "plain text as is" },
+	{ "a\"b", "a\\\"b", "a\\\"b", "a quote after a backslash" },
+	{ "c\\d", "c\\\\d", "c\\\\d", "a backslash escaped once, not doubled first" },
+	{ "\x1b[1m\n", "\\u001b[1m\\u000a", "\\\\x1b[1m\\n",
+	  "controls: JSON's \\u, a label's \\n and \\xNN text" },
+	{ "caf\xe9", "caf\\\\xe9", "caf\\\\xe9", "a byte that is not UTF-8: the \\xNN text" },
+	{ "\xe2\x80\xae" "evil", "\\u202eevil", "\\\\xe2\\\\x80\\\\xaeevil",
+	  "a right-to-left override: escaped" },
+	{ "\xe2\x82\xac", "\xe2\x82\xac", "\xe2\x82\xac", "valid UTF-8 passes" },
 };
 
 static void
@@ -60,9 +64,14 @@ test_quoted(void)
 
 	for (i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
 		cp_buf_init(&b, 1 << 10);
-		if (cp_escape_quoted(&b, quoted[i].in, strlen(quoted[i].in)) == -1)
+		if (cp_escape_json(&b, quoted[i].in, strlen(quoted[i].in)) == -1)
 			cp_buf_reset(&b);
-		TAP_STREQ(b.data ? b.data : "", quoted[i].out, "%s",
+		TAP_STREQ(b.data ? b.data : "", quoted[i].json, "json: %s",
+		    quoted[i].what);
+		cp_buf_reset(&b);
+		if (cp_escape_label(&b, quoted[i].in, strlen(quoted[i].in)) == -1)
+			cp_buf_reset(&b);
+		TAP_STREQ(b.data ? b.data : "", quoted[i].label, "label: %s",
 		    quoted[i].what);
 		cp_buf_free(&b);
 	}
