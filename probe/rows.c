@@ -98,8 +98,10 @@ span_text(int64_t s, char *out, size_t outlen)
 	if (s % 86400 == 0)
 		snprintf(out, outlen, "%lld day%s", (long long)(s / 86400),
 		    plural(s / 86400));
-	else if (s >= 2 * 86400)
+	else if (s >= 86400)
 		snprintf(out, outlen, "%.1f days", (double)s / 86400);
+	else if (s % 3600 != 0 && s > 3600)
+		snprintf(out, outlen, "%.1fh", (double)s / 3600);
 	else if (s % 3600 == 0)
 		snprintf(out, outlen, "%lldh", (long long)(s / 3600));
 	else if (s % 60 == 0)

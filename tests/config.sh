@@ -157,4 +157,20 @@ for ex in "$top_srcdir"/checks.d/*.conf.example "$top_srcdir"/contrib/certprobe.
     rm -f "$T/ex.d/x.conf"
 done
 
+# The dehydrated example keeps its promise for short-lived certificates:
+# a 6-day certificate issued an hour ago is OK under it, and one with a
+# day left is CRITICAL.
+D6=$T/dehydrated/certs/short
+mkdir -p "$D6"
+n6=$(date +%s)
+mkcert -o "$D6/cert.pem" -s /CN=short --not-before @$((n6 - 3600)) --not-after @$((n6 - 3600 + 6 * 86400))
+cp "$KEY" "$D6/privkey.pem"
+sed "s|/var/lib/dehydrated|$T/dehydrated|" "$top_srcdir/checks.d/dehydrated.conf.example" >"$T/d6.conf"
+chmod 644 "$T/d6.conf"
+run "$CERTPROBE" -C "$T/d6.conf" -D "$T/ex.d"
+expect_rc 0 "dehydrated.conf.example: a fresh 6-day certificate is OK"
+run "$CERTPROBE" -C "$T/d6.conf" -D "$T/ex.d" --now @$((n6 - 3600 + 5 * 86400 + 43200))
+expect_rc 2 "dehydrated.conf.example: with half a day left of six, CRITICAL"
+expect_out "within crit=16% (23.0h)" "and says it crossed a sixth of the lifetime"
+
 done_testing
