@@ -37,6 +37,29 @@ help(void)
 	    "worst of all lines.\n");
 }
 
+/* Why `arg` is no endpoint, when no protocol came before it: a URL
+ * missing a slash, a misspelt protocol before a host, or neither. */
+static void
+no_protocol(const char *arg, int more, char *err, size_t errlen)
+{
+	struct cp_target t;
+	char why[256];
+
+	if (cp_target_parse(arg, &t, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "'%s': %s", arg, why);
+		return;
+	}
+	cp_target_free(&t);
+	if (more && strpbrk(arg, ".:/[") == NULL &&
+	    cp_proto_lookup(arg, strlen(arg), why, sizeof(why)) == NULL &&
+	    strstr(why, "did you mean") != NULL) {
+		snprintf(err, errlen, "%s", why);
+		return;
+	}
+	snprintf(err, errlen, "'%s': give a protocol first (check_remote smtp "
+	    "%s) or a URL", arg, arg);
+}
+
 /*
  * Turns the operands into endpoint URLs: "smtp a.example b.example:587"
  * into "smtp://a.example", "smtp://b.example:587". Returns the number of
@@ -68,8 +91,7 @@ endpoint_targets(const struct cp_cli *cli, char ***out, char *err,
 			    "(check_remote %s HOST[:PORT])", arg, p->name);
 			goto fail;
 		} else if (proto == NULL) {
-			snprintf(err, errlen, "'%s': give a protocol first "
-			    "(check_remote smtp %s) or a URL", arg, arg);
+			no_protocol(arg, i + 1 < cli->ntargets, err, errlen);
 			goto fail;
 		} else if (asprintf(&t[n], "%s://%s", proto->name, arg) == -1)
 			t[n] = NULL;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "suggest.h"
 #include "timeconv.h"
 
 /* Long-only options get codes past the byte range. */
@@ -254,10 +255,12 @@ handle(struct cp_cli *cli, int code, const char *arg, char *err,
  * option, or one missing its argument, is argv[optind - 1] itself.
  */
 static void
-bad_option(char **argv, int code, char *err, size_t errlen)
+bad_option(char **argv, int code, const struct option *longs, char *err,
+    size_t errlen)
 {
-	const char *word = argv[optind - 1];
-	char *shown;
+	const char *word = argv[optind - 1], *near = NULL;
+	char name[64], *shown;
+	size_t n = 0;
 
 	if (code == '?' && optopt != 0 && optopt < 256) {
 		snprintf(err, errlen, "unknown option '-%c'", optopt);
@@ -267,9 +270,19 @@ bad_option(char **argv, int code, char *err, size_t errlen)
 		snprintf(err, errlen, "missing argument to option '-%c'", optopt);
 		return;
 	}
+	/* A misspelt long option, as a misspelt configuration option is:
+	 * among those this program takes. */
+	if (code == '?' && strncmp(word, "--", 2) == 0) {
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word + 2, "="),
+		    word + 2);
+		while (longs[n].name != NULL)
+			n++;
+		near = cp_suggest(name, longs, n, sizeof(longs[0]));
+	}
 	shown = cp_escape_dup(word, strlen(word));
-	snprintf(err, errlen, "%s option '%s'", code == '?' ? "unknown" :
-	    "missing argument to", shown ? shown : "?");
+	snprintf(err, errlen, "%s option '%s'%s%s%s", code == '?' ? "unknown" :
+	    "missing argument to", shown ? shown : "?",
+	    near ? " (did you mean '--" : "", near ? near : "", near ? "'?)" : "");
 	free(shown);
 }
 
@@ -288,7 +301,7 @@ cp_cli_parse(int argc, char **argv, unsigned accept, struct cp_cli *cli,
 	optind = 1;
 	while ((code = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (code == '?' || code == ':') {
-			bad_option(argv, code, err, errlen);
+			bad_option(argv, code, longs, err, errlen);
 			goto out;
 		}
 		if (handle(cli, code, optarg, err, errlen) == -1)

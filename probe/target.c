@@ -158,6 +158,25 @@ out:
 	return rc;
 }
 
+/* "smtp:/host" or "smtp:host", a URL missing a slash, is not a file of
+ * that name that does not exist: 1 with the fix in `err`, unless there
+ * is such a file (file: forces a path). */
+static int
+one_slash(const char *text, char *err, size_t errlen)
+{
+	size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789");
+	const char *host = text + n + 1;
+	struct stat st;
+
+	if (n == 0 || text[n] != ':' || cp_proto_find(text, n) == NULL ||
+	    lstat(text, &st) == 0)
+		return 0;
+	host += strspn(host, "/");
+	snprintf(err, errlen, "neither a file nor a URL (did you mean "
+	    "'%.*s://%s'?)", (int)n, text, host);
+	return 1;
+}
+
 int
 cp_target_parse(const char *text, struct cp_target *t, char *err,
     size_t errlen)
@@ -179,6 +198,8 @@ cp_target_parse(const char *text, struct cp_target *t, char *err,
 		snprintf(err, errlen, "empty path");
 		return -1;
 	}
+	if (path == text && one_slash(text, err, errlen))
+		return -1;
 	/* A path that exists is taken literally, even with glob characters. */
 	t->kind = (strpbrk(path, "*?[") != NULL && lstat(path, &st) == -1) ?
 	    CP_TARGET_GLOB : CP_TARGET_PATH;

@@ -118,4 +118,20 @@ if [ -e "$default_conf" ]; then skip "a configuration is installed"; else
     expect_err "nothing to check: no target given, and no check in the configuration ($default_conf)" "checkssl with nothing to check says so"
 fi
 
+# Command-line mistakes get the help configuration mistakes get.
+run "$CERTPROBE" --wran 3 "$T/a-late.pem"
+expect_rc 3 "a misspelt option is a usage error"
+expect_err "unknown option '--wran' (did you mean '--warn'?)" "and the option meant is suggested"
+run "$top_builddir/plugins/check_cert_expiry" --wran 3 -f "$T/a-late.pem"
+expect_out "unknown option '--wran' (did you mean '--warn'?)" "the plugin suggests it too"
+run "$CHECK_REMOTE" smpt mail.example.com
+expect_err "unknown protocol 'smpt' (did you mean 'smtp'?)" "check_remote: a misspelt protocol is suggested"
+run "$CERTPROBE" smtp:/mail.example.com
+expect_err "neither a file nor a URL (did you mean 'smtp://mail.example.com'?)" "one slash short of a URL: the URL is suggested, not 'no such file'"
+run "$CHECK_REMOTE" smtp:/mail.example.com
+expect_err "did you mean 'smtp://mail.example.com'?" "and by check_remote"
+: >"$T/smtp:x"
+cd "$T" && run "$CERTPROBE" --now @$NOW smtp:x; cd - >/dev/null
+expect_out "holds no certificate (empty)" "a file of such a name that exists is still a file"
+
 done_testing
