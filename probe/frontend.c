@@ -34,11 +34,20 @@ cp_fe_usage_error(const char *prog, const char *usage, const char *msg)
 	return CP_EXIT_USAGE;
 }
 
+/* CERTPROBE_NOW where it is set and not empty, else NULL. */
+static const char *
+now_env(void)
+{
+	const char *env = getenv("CERTPROBE_NOW");
+
+	return env != NULL && *env != '\0' ? env : NULL;
+}
+
 int
 cp_fe_start(const char *prog, const struct cp_cli *cli, void (*help)(void),
     int64_t *now)
 {
-	const char *env = getenv("CERTPROBE_NOW");
+	const char *env = now_env();
 
 	cp_tls_init(0);
 	if (cli->help) {
@@ -53,7 +62,7 @@ cp_fe_start(const char *prog, const struct cp_cli *cli, void (*help)(void),
 		*now = cli->now;
 		return -1;
 	}
-	if (env != NULL && *env != '\0') {
+	if (env != NULL) {
 		if (cp_time_parse_when(env, now) == 0)
 			return -1;
 		fprintf(stderr, "%s: CERTPROBE_NOW: not @EPOCH or "
@@ -373,9 +382,8 @@ cp_fe_collect(const char *prog, const struct cp_cli *cli,
     const struct cp_config *cfg, unsigned want, struct cp_report *rep)
 {
 	/* Designated: a field added later is zero here, never garbage. */
-	const char *env = getenv("CERTPROBE_NOW");
 	struct cp_run_params params = { .now = rep->now, .want = want,
-	    .now_frozen = cli->have_now || (env != NULL && *env != '\0') };
+	    .now_frozen = cli->have_now || now_env() != NULL };
 
 	if ((cli->ntargets == 0 && cp_report_config_errors(rep, cfg) == -1) ||
 	    cp_run(cfg, &params, rep) == -1 || (cli->renew &&
